@@ -1,0 +1,65 @@
+"""The roles of the product, as Django groups with their permissions.
+
+One table says what each role may do; a data migration applies it, and later migrations apply it again when new
+models arrive, so the groups on every installation match this file.
+"""
+
+ADMINISTRATORS = "Administrators"
+COORDINATORS = "Coordinators"
+LIAISON_OFFICERS = "Liaison officers"
+RESEARCHERS = "Researchers"
+READ_ONLY = "Read-only"
+
+# Models whose records the roles work with, as "app_label.model".
+STAKEHOLDER_RECORDS = [
+    "stakeholders.organisation",
+    "stakeholders.organisationrelation",
+    "stakeholders.contact",
+    "stakeholders.interaction",
+    "stakeholders.followupaction",
+]
+REFERENCE_DATA = ["stakeholders.tier", "stakeholders.tag", "stakeholders.topic"]
+EVERYTHING = "*"
+
+# Per role: model -> actions ("view", "add", "change", "delete"). EVERYTHING grants every permission there is.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | str] = {
+    ADMINISTRATORS: EVERYTHING,
+    COORDINATORS: {
+        **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
+        **dict.fromkeys(REFERENCE_DATA, ("view", "add", "change")),
+    },
+    LIAISON_OFFICERS: {
+        **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
+        "stakeholders.tier": ("view",),
+        "stakeholders.tag": ("view", "add"),
+        "stakeholders.topic": ("view", "add"),
+    },
+    RESEARCHERS: dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)),
+    READ_ONLY: dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)),
+}
+
+
+def roles_sync(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    from django.apps import apps as installed_apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; a data migration needs them now.
+    for app_config in installed_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps)
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        if grants == EVERYTHING:
+            group.permissions.set(permission_model.objects.all())
+            continue
+        permissions = []
+        for model_label, actions in grants.items():
+            app_label, model = model_label.split(".")
+            for action in actions:
+                permissions.append(
+                    permission_model.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                )
+        group.permissions.set(permissions)

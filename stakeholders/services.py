@@ -1,0 +1,93 @@
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Contact, Interaction, Organisation, Topic
+
+REFRESH_BATCH_SIZE = 1000
+
+
+def next_contact_due(
+    *, planned_on: date | None, last_contact_on: date | None, cadence_days: int | None, created_on: date
+) -> date | None:
+    """When the agency should next be in touch with an organisation.
+
+    A planned date wins while it lies after the last contact; once a contact happened on or after it, the plan is
+    spent and the cadence counts again from that contact. An organisation never contacted is due from the day it
+    was added. Without a cadence (no tier, no override) only a plan makes an organisation due.
+    """
+    if planned_on and (last_contact_on is None or planned_on > last_contact_on):
+        return planned_on
+    if cadence_days is None:
+        return None
+    if last_contact_on is None:
+        return created_on
+    return last_contact_on + timedelta(days=cadence_days)
+
+
+def organisation_outreach_refresh(*, organisation_ids: Iterable[int]) -> None:
+    """Recompute the stored last-contact and next-contact dates of these organisations from their interactions."""
+    ids = list(organisation_ids)
+    for start in range(0, len(ids), REFRESH_BATCH_SIZE):
+        batch = (
+            Organisation.objects.filter(id__in=ids[start : start + REFRESH_BATCH_SIZE])
+            .select_related("tier")
+            .annotate(latest_interaction_at=Max("interactions__occurred_at"))
+        )
+        changed = []
+        for organisation in batch:
+            latest = organisation.latest_interaction_at
+            organisation.last_contact_on = timezone.localdate(latest) if latest else None
+            organisation.next_contact_due_on = next_contact_due(
+                planned_on=organisation.next_contact_planned_on,
+                last_contact_on=organisation.last_contact_on,
+                cadence_days=organisation.cadence_days,
+                created_on=timezone.localdate(organisation.created_at),
+            )
+            changed.append(organisation)
+        Organisation.objects.bulk_update(changed, ["last_contact_on", "next_contact_due_on"])
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    organisation: Organisation,
+    logged_by: AbstractBaseUser | None,
+    channel: str,
+    occurred_at: datetime,
+    subject: str,
+    notes: str = "",
+    contacts: Sequence[Contact] = (),
+    topics: Sequence[Topic] = (),
+    sentiment: int | None = None,
+) -> Interaction:
+    """Record a contact moment and move the organisation's next-contact date forward.
+
+    Refused: participating contacts of another organisation, and moments in the future.
+    """
+    foreign = [contact for contact in contacts if contact.organisation_id != organisation.id]
+    if foreign:
+        raise ValidationError({"contacts": _("Every participating contact must belong to the organisation.")})
+    if occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": _("An interaction cannot take place in the future.")})
+    interaction = Interaction(
+        organisation=organisation,
+        logged_by=logged_by,
+        channel=channel,
+        occurred_at=occurred_at,
+        subject=subject,
+        notes=notes,
+        sentiment=sentiment,
+    )
+    interaction.full_clean()
+    interaction.save()
+    interaction.contacts.set(contacts)
+    interaction.topics.set(topics)
+    organisation_outreach_refresh(organisation_ids=[organisation.id])
+    return interaction

@@ -1,0 +1,1 @@
+# Questionnaires, survey rounds, invitations and anonymous responses arrive with the surveys issue.

@@ -1,0 +1,42 @@
+"""The cast: a liaison officer who owns organisations, a coordinator, a researcher, a reader and an outsider."""
+
+import pytest
+
+from crm import roles
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def liaison_officer(db):
+    return UserFactory(username="officer", role=roles.LIAISON_OFFICERS)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coordinator", role=roles.COORDINATORS)
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(username="researcher", role=roles.RESEARCHERS)
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader", role=roles.READ_ONLY)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client

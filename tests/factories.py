@@ -1,0 +1,99 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from stakeholders.models import (
+    Contact,
+    FollowUpAction,
+    Interaction,
+    Organisation,
+    OrganisationRelation,
+    Tag,
+    Tier,
+    Topic,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@agency.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Label {n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Onderwerp {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Stichting Voorbeeld {n}")
+    kind = "ngo"
+    scope = "local"
+    city = "Utrecht"
+    tier = factory.LazyFunction(lambda: Tier.objects.get(code="regular"))
+
+
+class OrganisationRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationRelation
+
+    source = factory.SubFactory(OrganisationFactory)
+    target = factory.SubFactory(OrganisationFactory)
+    kind = "partner_of"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    name_prefix = ""
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"contact{n}@partner.example")
+    level = "operational"
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    channel = "meeting"
+    occurred_at = factory.LazyFunction(timezone.now)
+    subject = factory.Sequence(lambda n: f"Overleg {n}")
+
+
+class FollowUpActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpAction
+
+    interaction = factory.SubFactory(InteractionFactory)
+    description = "Verslag rondsturen"

@@ -1,0 +1,126 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from stakeholders.models import Organisation
+from tests.factories import (
+    ContactFactory,
+    FollowUpActionFactory,
+    InteractionFactory,
+    OrganisationFactory,
+    OrganisationRelationFactory,
+    TagFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {
+    "organisation": OrganisationFactory,
+    "organisationrelation": OrganisationRelationFactory,
+    "contact": ContactFactory,
+    "interaction": InteractionFactory,
+    "followupaction": FollowUpActionFactory,
+    "tag": TagFactory,
+    "topic": TopicFactory,
+    "tier": None,
+}
+
+
+def admin_urls(model: str) -> list[str]:
+    factory = FACTORIES[model]
+    instance = factory() if factory else Organisation._meta.get_field("tier").related_model.objects.first()
+    return [
+        reverse(f"admin:stakeholders_{model}_changelist"),
+        reverse(f"admin:stakeholders_{model}_changelist") + "?q=a",
+        reverse(f"admin:stakeholders_{model}_add"),
+        reverse(f"admin:stakeholders_{model}_change", args=[instance.pk]),
+    ]
+
+
+@pytest.mark.parametrize("model", FACTORIES)
+def test_superuser_sees_the_list_add_and_change_pages(admin_client, model):
+    for url in admin_urls(model):
+        assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("model", FACTORIES)
+def test_non_staff_user_is_sent_to_the_admin_login(client, liaison_officer, model):
+    client.force_login(liaison_officer)
+
+    for url in admin_urls(model):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model", ["organisation", "contact", "interaction"])
+def test_history_page_shows_who_changed_what(admin_client, model):
+    instance = FACTORIES[model]()
+
+    response = admin_client.get(reverse(f"admin:stakeholders_{model}_history", args=[instance.pk]))
+
+    assert response.status_code == 200
+
+
+def test_change_through_admin_records_the_user_in_history(admin_client, superuser):
+    organisation = OrganisationFactory(name="Gemeente Ede", kind="municipality")
+    url = reverse("admin:stakeholders_organisation_change", args=[organisation.pk])
+    form = {
+        "name": "Gemeente Ede",
+        "short_name": "",
+        "kind": "municipality",
+        "scope": "local",
+        "status": "active",
+        "country": "NL",
+        "tier": organisation.tier_id,
+        "influence": 4,
+        "interest": 3,
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "outgoing_relations-TOTAL_FORMS": 0,
+        "outgoing_relations-INITIAL_FORMS": 0,
+    }
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = organisation.history.latest()
+    assert latest.history_user == superuser
+    assert latest.influence == 4
+
+
+def test_organisation_list_costs_the_same_queries_for_two_rows_or_twenty(admin_client):
+    url = reverse("admin:stakeholders_organisation_changelist")
+    OrganisationFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as two_rows:
+        admin_client.get(url)
+    OrganisationFactory.create_batch(18)
+    with CaptureQueriesContext(connection) as twenty_rows:
+        admin_client.get(url)
+
+    assert len(twenty_rows) == len(two_rows)
+
+
+def test_interaction_form_refuses_contacts_of_another_organisation(admin_client):
+    organisation = OrganisationFactory()
+    stranger = ContactFactory()
+
+    response = admin_client.post(
+        reverse("admin:stakeholders_interaction_add"),
+        {
+            "organisation": organisation.pk,
+            "contacts": [stranger.pk],
+            "channel": "call",
+            "occurred_at_0": "2026-01-05",
+            "occurred_at_1": "10:00",
+            "subject": "Bellen",
+            "follow_ups-TOTAL_FORMS": 0,
+            "follow_ups-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "contacts" in response.context["adminform"].form.errors
+    assert not organisation.interactions.exists()
