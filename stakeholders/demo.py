@@ -173,160 +173,184 @@ def demo_staff_ensure() -> dict[str, object]:
     return staff
 
 
+@dataclass
+class Seeder:
+    """What every organisation of one run draws from: the team, the reference data and the plan so far."""
+
+    seed: int
+    as_of: date
+    officers: list
+    tiers: dict[str, Tier]
+    tags: dict[str, Tag]
+    topics: list[Topic]
+    plan: list[PlannedOrganisation]
+    ids_by_name: dict[str, int] = field(default_factory=dict)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(settings.TIME_ZONE))
+
+
+@dataclass
+class OrganisationBundle:
+    """One organisation with everything that hangs off it, ready for bulk insertion."""
+
+    organisation: Organisation
+    parent_name: str | None
+    tag_names: list[str]
+    contacts: list[Contact]
+    interactions: list[Interaction]
+    participants: list[list[Contact]]
+    interaction_topics: list[list[Topic]]
+    follow_ups: list[tuple[str, date, bool] | None]
+    relation: tuple[str, str] | None  # (kind, target name)
+
+
 def seed_demo(*, organisations: int, seed: int, as_of: date) -> SeedReport:
     staff = demo_staff_ensure()
-    officers = [user for user in staff.values() if user.groups.filter(name="Liaison officers").exists()]
-    tiers = {tier.code: tier for tier in Tier.objects.all()}
-    tags = {name: Tag.objects.get_or_create(name=name)[0] for name in data.TAGS}
-    topics = [Topic.objects.get_or_create(name=name)[0] for name in data.TOPICS]
-    plan = organisations_plan(count=organisations, seed=seed)
-    ids_by_name: dict[str, int] = {}
+    seeder = Seeder(
+        seed=seed,
+        as_of=as_of,
+        officers=[user for user in staff.values() if user.groups.filter(name="Liaison officers").exists()],
+        tiers={tier.code: tier for tier in Tier.objects.all()},
+        tags={name: Tag.objects.get_or_create(name=name)[0] for name in data.TAGS},
+        topics=[Topic.objects.get_or_create(name=name)[0] for name in data.TOPICS],
+        plan=organisations_plan(count=organisations, seed=seed),
+    )
     report = SeedReport()
-    for start in range(0, len(plan), CHUNK_SIZE):
-        chunk = plan[start : start + CHUNK_SIZE]
+    for start in range(0, len(seeder.plan), CHUNK_SIZE):
+        chunk = seeder.plan[start : start + CHUNK_SIZE]
         existing = dict(Organisation.objects.filter(name__in=[p.name for p in chunk]).values_list("name", "id"))
-        ids_by_name.update(existing)
+        seeder.ids_by_name.update(existing)
         missing = [planned for planned in chunk if planned.name not in existing]
         if missing:
             with transaction.atomic():
-                _insert_chunk(missing, plan, seed, as_of, officers, tiers, tags, topics, ids_by_name, report)
+                _insert([_bundle(seeder, planned) for planned in missing], seeder, report)
     return report
 
 
-def _insert_chunk(chunk, plan, seed, as_of, officers, tiers, tags, topics, ids_by_name, report) -> None:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    rngs = {planned.index: random.Random(f"{seed}:organisation:{planned.index}") for planned in chunk}
-    organisations = []
-    for planned in chunk:
-        rng = rngs[planned.index]
-        organisations.append(
-            Organisation(
-                name=planned.name,
-                short_name=planned.short_name,
-                kind=planned.kind,
-                scope=planned.scope,
-                country=planned.country,
-                city=planned.city,
-                kvk_number=planned.kvk_number,
-                cbs_municipality_code=planned.cbs_municipality_code,
-                website=f"https://www.{_ascii(planned.name)[:40]}.example",
-                owner=None if rng.random() < 0.08 else rng.choice(officers),
-                tier=tiers[planned.tier],
-                influence=rng.randint(1, 5),
-                interest=rng.randint(1, 5),
+def _bundle(seeder: Seeder, planned: PlannedOrganisation) -> OrganisationBundle:
+    rng = random.Random(f"{seeder.seed}:organisation:{planned.index}")
+    owner = None if rng.random() < 0.08 else rng.choice(seeder.officers)
+    tier = seeder.tiers[planned.tier]
+    organisation = Organisation(
+        name=planned.name,
+        short_name=planned.short_name,
+        kind=planned.kind,
+        scope=planned.scope,
+        country=planned.country,
+        city=planned.city,
+        kvk_number=planned.kvk_number,
+        cbs_municipality_code=planned.cbs_municipality_code,
+        website=f"https://www.{_ascii(planned.name)[:40]}.example",
+        owner=owner,
+        tier=tier,
+        influence=rng.randint(1, 5),
+        interest=rng.randint(1, 5),
+    )
+    contacts = [_contact(rng, organisation, planned, number, seeder) for number in range(rng.randint(1, 5))]
+    bundle = OrganisationBundle(organisation, planned.parent_name, planned.tags, contacts, [], [], [], [], None)
+
+    fewest, most = INTERACTIONS_PER_TIER[planned.tier]
+    latest_moment = datetime.combine(seeder.as_of, time(8), tzinfo=seeder.zone)
+    for _ in range(rng.randint(fewest, most)):
+        day = seeder.as_of - timedelta(days=rng.randint(0, HISTORY_DAYS))
+        moment = datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), tzinfo=seeder.zone)
+        channel = rng.choice(CHANNEL_WEIGHTS)
+        topics = rng.sample(seeder.topics, k=rng.choice([1, 1, 2]))
+        bundle.interactions.append(
+            Interaction(
+                organisation=organisation,
+                channel=channel,
+                occurred_at=min(moment, latest_moment),
+                subject=data.SUBJECTS[channel].format(topic=topics[0].name.lower()),
+                sentiment=None if rng.random() < 0.4 else rng.choice([-2, -1, 0, 0, 1, 1, 1, 2]),
+                logged_by=owner or rng.choice(seeder.officers),
             )
         )
+        bundle.participants.append(rng.sample(contacts, k=min(len(contacts), rng.choice([1, 1, 2]))))
+        bundle.interaction_topics.append(topics)
+        bundle.follow_ups.append(_follow_up_plan(rng, day, seeder.as_of))
+
+    organisation.last_contact_on = max((i.occurred_at.date() for i in bundle.interactions), default=None)
+    organisation.next_contact_due_on = next_contact_due(
+        planned_on=None, last_contact_on=organisation.last_contact_on, cadence_days=tier.cadence_days,
+        created_on=seeder.as_of,
+    )  # fmt: skip
+
+    if planned.index > 0 and rng.random() < 0.6:
+        head = min(planned.index, WELL_KNOWN_HEAD) if rng.random() < 0.5 else planned.index
+        kind = rng.choice(["partner_of", "partner_of", "refers_to", "funds", "contracts", "member_of"])
+        bundle.relation = (kind, seeder.plan[rng.randrange(head)].name)
+    return bundle
+
+
+def _insert(bundles: list[OrganisationBundle], seeder: Seeder, report: SeedReport) -> None:
+    """Insert the bundles table by table; foreign keys resolve as each table's rows get their ids."""
+    organisations = [bundle.organisation for bundle in bundles]
+    for bundle in bundles:
+        if bundle.parent_name in seeder.ids_by_name:
+            bundle.organisation.parent_id = seeder.ids_by_name[bundle.parent_name]
     Organisation.objects.bulk_create(organisations)
-    for planned, organisation in zip(chunk, organisations, strict=True):
-        ids_by_name[planned.name] = organisation.id
-    report.organisations += len(organisations)
+    seeder.ids_by_name.update((organisation.name, organisation.id) for organisation in organisations)
+    # A parent planned in the same chunk got its id only now.
+    orphans = []
+    for bundle in bundles:
+        if bundle.parent_name and bundle.organisation.parent_id is None and bundle.parent_name in seeder.ids_by_name:
+            bundle.organisation.parent_id = seeder.ids_by_name[bundle.parent_name]
+            orphans.append(bundle.organisation)
+    Organisation.objects.bulk_update(orphans, ["parent"])
+    Organisation.tags.through.objects.bulk_create(
+        Organisation.tags.through(organisation_id=bundle.organisation.id, tag_id=seeder.tags[name].id)
+        for bundle in bundles
+        for name in bundle.tag_names
+    )
 
-    with_parent = []
-    for planned, organisation in zip(chunk, organisations, strict=True):
-        if planned.parent_name and planned.parent_name in ids_by_name:
-            organisation.parent_id = ids_by_name[planned.parent_name]
-            with_parent.append(organisation)
-    Organisation.objects.bulk_update(with_parent, ["parent"])
-
-    tag_links = [
-        Organisation.tags.through(organisation_id=organisation.id, tag_id=tags[name].id)
-        for planned, organisation in zip(chunk, organisations, strict=True)
-        for name in planned.tags
-    ]
-    Organisation.tags.through.objects.bulk_create(tag_links)
-
-    contacts_by_org = {}
-    all_contacts = []
-    for planned, organisation in zip(chunk, organisations, strict=True):
-        rng = rngs[planned.index]
-        contacts = [_contact(rng, organisation, planned, number, as_of, zone) for number in range(rng.randint(1, 5))]
-        contacts_by_org[organisation.id] = contacts
-        all_contacts.extend(contacts)
-    Contact.objects.bulk_create(all_contacts)
-    report.contacts += len(all_contacts)
-
-    interactions, participants, topic_links, follow_up_plans = [], [], [], []
-    latest_moment = datetime.combine(as_of, time(8), tzinfo=zone)
-    for planned, organisation in zip(chunk, organisations, strict=True):
-        rng = rngs[planned.index]
-        fewest, most = INTERACTIONS_PER_TIER[planned.tier]
-        contacts = contacts_by_org[organisation.id]
-        for _ in range(rng.randint(fewest, most)):
-            day = as_of - timedelta(days=rng.randint(0, HISTORY_DAYS))
-            moment = datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), tzinfo=zone)
-            channel = rng.choice(CHANNEL_WEIGHTS)
-            chosen_topics = rng.sample(topics, k=rng.choice([1, 1, 2]))
-            interactions.append(
-                Interaction(
-                    organisation=organisation,
-                    channel=channel,
-                    occurred_at=min(moment, latest_moment),
-                    subject=data.SUBJECTS[channel].format(topic=chosen_topics[0].name.lower()),
-                    sentiment=None if rng.random() < 0.4 else rng.choice([-2, -1, 0, 0, 1, 1, 1, 2]),
-                    logged_by=organisation.owner or rng.choice(officers),
-                )
-            )
-            participants.append(rng.sample(contacts, k=min(len(contacts), rng.choice([1, 1, 2]))))
-            topic_links.append(chosen_topics)
-            follow_up_plans.append(_follow_up_plan(rng, day, as_of))
+    contacts = [contact for bundle in bundles for contact in bundle.contacts]
+    Contact.objects.bulk_create(contacts)
+    interactions = [interaction for bundle in bundles for interaction in bundle.interactions]
     Interaction.objects.bulk_create(interactions)
-    report.interactions += len(interactions)
     Interaction.contacts.through.objects.bulk_create(
         Interaction.contacts.through(interaction_id=interaction.id, contact_id=contact.id)
-        for interaction, contacts in zip(interactions, participants, strict=True)
-        for contact in contacts
+        for bundle in bundles
+        for interaction, participants in zip(bundle.interactions, bundle.participants, strict=True)
+        for contact in participants
     )
     Interaction.topics.through.objects.bulk_create(
         Interaction.topics.through(interaction_id=interaction.id, topic_id=topic.id)
-        for interaction, chosen in zip(interactions, topic_links, strict=True)
-        for topic in chosen
+        for bundle in bundles
+        for interaction, topics in zip(bundle.interactions, bundle.interaction_topics, strict=True)
+        for topic in topics
     )
-
     follow_ups = [
         FollowUpAction(
             interaction=interaction,
             description=description,
             assignee=interaction.logged_by,
             due_on=due_on,
-            done_at=datetime.combine(due_on, time(12), tzinfo=zone) if done else None,
+            done_at=datetime.combine(due_on, time(12), tzinfo=seeder.zone) if done else None,
         )
-        for interaction, follow_up in zip(interactions, follow_up_plans, strict=True)
+        for bundle in bundles
+        for interaction, follow_up in zip(bundle.interactions, bundle.follow_ups, strict=True)
         if follow_up is not None
         for description, due_on, done in [follow_up]
     ]
     FollowUpAction.objects.bulk_create(follow_ups)
-    report.follow_ups += len(follow_ups)
-
-    latest_by_org: dict[int, date] = {}
-    for interaction in interactions:
-        day = interaction.occurred_at.astimezone(zone).date()
-        latest_by_org[interaction.organisation_id] = max(day, latest_by_org.get(interaction.organisation_id, day))
-    for organisation in organisations:
-        organisation.last_contact_on = latest_by_org.get(organisation.id)
-        organisation.next_contact_due_on = next_contact_due(
-            planned_on=None,
-            last_contact_on=organisation.last_contact_on,
-            cadence_days=organisation.tier.cadence_days,
-            created_on=as_of,
+    relations = [
+        OrganisationRelation(
+            source=bundle.organisation,
+            target_id=seeder.ids_by_name[target],
+            kind=kind,
+            started_on=seeder.as_of - timedelta(days=30 + bundle.organisation.id % 3000),
         )
-    Organisation.objects.bulk_update(organisations, ["last_contact_on", "next_contact_due_on"])
-
-    relations = []
-    for planned, organisation in zip(chunk, organisations, strict=True):
-        rng = rngs[planned.index]
-        if planned.index > 0 and rng.random() < 0.6:
-            head = min(planned.index, WELL_KNOWN_HEAD) if rng.random() < 0.5 else planned.index
-            target_id = ids_by_name.get(plan[rng.randrange(head)].name)
-            if target_id and target_id != organisation.id:
-                relations.append(
-                    OrganisationRelation(
-                        source=organisation,
-                        target_id=target_id,
-                        kind=rng.choice(["partner_of", "partner_of", "refers_to", "funds", "contracts", "member_of"]),
-                        started_on=as_of - timedelta(days=rng.randint(30, 3000)),
-                    )
-                )
+        for bundle in bundles
+        if bundle.relation
+        for kind, target in [bundle.relation]
+        if seeder.ids_by_name.get(target) not in (None, bundle.organisation.id)
+    ]
     OrganisationRelation.objects.bulk_create(relations)
+
+    report.organisations += len(organisations)
+    report.contacts += len(contacts)
+    report.interactions += len(interactions)
+    report.follow_ups += len(follow_ups)
     report.relations += len(relations)
 
 
@@ -339,12 +363,13 @@ def _follow_up_plan(rng: random.Random, day: date, as_of: date) -> tuple[str, da
     return rng.choice(data.FOLLOW_UPS), due_on, done
 
 
-def _contact(rng, organisation, planned, number, as_of, zone) -> Contact:
+def _contact(rng, organisation, planned, number, seeder) -> Contact:
     first_name = rng.choice(data.FIRST_NAMES)
     prefix = rng.choice(data.NAME_PREFIXES)
     last_name = rng.choice(data.LAST_NAMES)
     level = rng.choice(["operational", "operational", "operational", "policy", "policy", "executive"])
     opted_out = rng.random() < 0.03
+    opted_out_on = seeder.as_of - timedelta(days=rng.randint(1, 400))
     return Contact(
         organisation=organisation,
         first_name=first_name,
@@ -357,7 +382,5 @@ def _contact(rng, organisation, planned, number, as_of, zone) -> Contact:
         phone=f"+31 6 {rng.randint(10_000_000, 99_999_999)}",
         preferred_language="en" if planned.scope == "international" or rng.random() < 0.05 else "nl",
         is_active=rng.random() > 0.05,
-        mail_opted_out_at=(
-            datetime.combine(as_of - timedelta(days=rng.randint(1, 400)), time(9), tzinfo=zone) if opted_out else None
-        ),
+        mail_opted_out_at=datetime.combine(opted_out_on, time(9), tzinfo=seeder.zone) if opted_out else None,
     )
