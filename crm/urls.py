@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from crm import health, views
+
+admin.site.site_header = _("Stakeholder relations: administration")
+admin.site.site_title = _("Stakeholder relations")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
