@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 ## test: lint and run the whole suite against real PostgreSQL and Redis
 test: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-		$(PY) manage.py check_services
+		$(PY) manage.py check_services --server-only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \

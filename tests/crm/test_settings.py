@@ -46,3 +46,19 @@ def test_deployment_checklist_passes_without_warnings_in_production():
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_unreachable_broker_is_named_in_one_plain_line():
+    result = manage("check_services", "--server-only", CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: Redis is not reachable at redis://127.0.0.1:1/0; start it with: "
+        "redis-server --daemonize yes --bind 127.0.0.1 --port 6379"
+    ]
+
+
+def test_reachable_services_pass_the_check():
+    result = manage("check_services", "--server-only")
+
+    assert result.returncode == 0, result.stderr
