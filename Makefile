@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: run test lint format lock messages clean
 
@@ -20,14 +21,19 @@ run: $(VENV)/.installed
 	$(PY) manage.py demo_superuser
 	$(VENV)/bin/honcho start -f Procfile
 
+# Spectral (the API Design Rules linter) for the tests; the app itself needs no Node.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 ## test: lint and run the whole suite against real PostgreSQL and Redis
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		$(PY) manage.py check_services --server-only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-		$(VENV)/bin/pytest
+		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} $(VENV)/bin/pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -50,4 +56,4 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) .run db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules .run db.sqlite3 staticfiles

@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "import_export",
@@ -54,7 +57,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "crm.api.ApiHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +126,60 @@ STORAGES = {
         )
     },
 }
+
+# Throttle counters and other shared short-lived state: Redis in production and tests, memory in development.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The REST API (docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "crm.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["crm.api.ReadAuthenticatedWriteWithPermission", "crm.api.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["crm.api.ClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "crm.api.ListPagination",
+    "DEFAULT_FILTER_BACKENDS": ["crm.api.StrictFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "crm.api.problem_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or signed-in user) per period: "600/minute", "20000/day".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="https://localhost/api/v1")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stakeholder CRM API",
+    "DESCRIPTION": "Stakeholder lists for other systems: organisations, contact persons, interactions, relations.",
+    "VERSION": "1.0.0",
+    "CONTACT": {
+        "name": env.str("API_CONTACT_NAME", default="CRM team"),
+        "email": env.str("API_CONTACT_EMAIL", default="crm@agency.example"),
+        "url": env.str("API_CONTACT_URL", default="https://localhost/"),
+    },
+    "SERVERS": [{"url": API_PUBLIC_URL, "description": "This installation"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crm.openapi.document_errors_and_headers",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# CORS only for the OpenAPI document, so any tool can read it; the data itself is never shared cross-origin.
+CORS_URLS_REGEX = r"^/api/v1/openapi\.json$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 
 # Mail: the outbox hands messages to this server.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from crm import health, views
+from crm import api, health, views
 
 admin.site.site_header = _("Stakeholder relations: administration")
 admin.site.site_title = _("Stakeholder relations")
@@ -16,4 +17,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("api/v1/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/v1/", include("stakeholders.api.urls")),
 ]
+
+handler404 = api.not_found
+handler500 = api.server_error

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Contact, Interaction, Organisation, Topic
+from .models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Topic
 
 REFRESH_BATCH_SIZE = 1000
 
@@ -66,6 +66,7 @@ def interaction_log(
     contacts: Sequence[Contact] = (),
     topics: Sequence[Topic] = (),
     sentiment: int | None = None,
+    follow_ups: Sequence[dict] = (),
 ) -> Interaction:
     """Record a contact moment and move the organisation's next-contact date forward.
 
@@ -89,5 +90,71 @@ def interaction_log(
     interaction.save()
     interaction.contacts.set(contacts)
     interaction.topics.set(topics)
+    for follow_up in follow_ups:
+        action = FollowUpAction(interaction=interaction, **follow_up)
+        action.full_clean()
+        action.save()
     organisation_outreach_refresh(organisation_ids=[organisation.id])
     return interaction
+
+
+@transaction.atomic
+def organisation_create(*, tags: Sequence[Tag] = (), **fields) -> Organisation:
+    """Add an organisation; it is due for a first contact from today unless a contact is planned."""
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    organisation.tags.set(tags)
+    organisation_outreach_refresh(organisation_ids=[organisation.id])
+    organisation.refresh_from_db()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, tags: Sequence[Tag] | None = None, **fields) -> Organisation:
+    """Change an organisation; a new tier, cadence or plan moves its next-contact date at once."""
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    if tags is not None:
+        organisation.tags.set(tags)
+    organisation_outreach_refresh(organisation_ids=[organisation.id])
+    organisation.refresh_from_db()
+    return organisation
+
+
+@transaction.atomic
+def contact_create(**fields) -> Contact:
+    contact = Contact(**fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, **fields) -> Contact:
+    """Change a contact person. Moving a contact to another organisation is refused: add a new contact instead."""
+    new_organisation = fields.get("organisation")
+    if new_organisation is not None and new_organisation.pk != contact.organisation_id:
+        raise ValidationError({"organisation": _("A contact cannot move to another organisation.")})
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def relation_create(**fields) -> OrganisationRelation:
+    relation = OrganisationRelation(**fields)
+    relation.full_clean()
+    relation.save()
+    return relation
+
+
+def tag_create(*, name: str) -> Tag:
+    tag = Tag(name=name.strip())
+    tag.full_clean()
+    tag.save()
+    return tag

@@ -1,0 +1,66 @@
+"""API tokens for other systems: creation, revocation and authentication."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from .models import ApiToken
+
+# Writing last_used_at on every request would turn each read into a write; once a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(secret: str) -> str:
+    # The secret has 256 bits of entropy, so a fast hash is enough: no one can guess their way to a preimage.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(
+    *, user: AbstractBaseUser, name: str, read_only: bool = True, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is not stored and cannot be shown again."""
+    secret = "crm_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[4:12],
+        digest=_digest(secret),
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode(errors="replace").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer <token>."))
+        token = (
+            ApiToken.objects.select_related("user").filter(digest=_digest(header[1])).first()
+            if header[1].startswith("crm_")
+            else None
+        )
+        if token is None or not token.is_usable or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
+        now = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(
+            last_used_at=now
+        )
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

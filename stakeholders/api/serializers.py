@@ -1,0 +1,166 @@
+"""Shapes of stakeholder records on the wire. Keys are snake_case here and camelCase on the wire (the renderer and
+parser of djangorestframework-camel-case translate); date-times go out in UTC with a Z."""
+
+from datetime import UTC
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from ..models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Tier, Topic
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Refuses fields it does not know, so a misspelt key is an error and not a silent no-op."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown or read-only field.")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+class ContactSerializer(StrictModelSerializer):
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "organisation",
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "job_title",
+            "level",
+            "email",
+            "phone",
+            "preferred_language",
+            "is_active",
+            "mail_opted_out_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["mail_opted_out_at", "created_at", "updated_at"]
+
+
+class EmbeddedContactSerializer(ContactSerializer):
+    class Meta(ContactSerializer.Meta):
+        fields = [field for field in ContactSerializer.Meta.fields if field != "organisation"]
+
+
+class OrganisationSerializer(StrictModelSerializer):
+    labels = serializers.SlugRelatedField(
+        many=True, slug_field="name", source="tags", queryset=Tag.objects.all(), required=False
+    )
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=active_users(), allow_null=True, required=False
+    )
+    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), allow_null=True, required=False)
+    contacts = EmbeddedContactSerializer(many=True, read_only=True, help_text="Only with ?expand=contactpersonen.")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "scope",
+            "status",
+            "parent",
+            "kvk_number",
+            "cbs_municipality_code",
+            "country",
+            "street_address",
+            "postal_code",
+            "city",
+            "website",
+            "email",
+            "phone",
+            "labels",
+            "owner",
+            "tier",
+            "contact_cadence_days",
+            "next_contact_planned_on",
+            "last_contact_on",
+            "next_contact_due_on",
+            "influence",
+            "interest",
+            "notes",
+            "created_at",
+            "updated_at",
+            "contacts",
+        ]
+        read_only_fields = ["last_contact_on", "next_contact_due_on", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.context.get("expand_contacts"):
+            del fields["contacts"]
+        return fields
+
+
+class FollowUpActionSerializer(StrictModelSerializer):
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=active_users(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["id", "description", "assignee", "due_on", "done_at"]
+        read_only_fields = ["done_at"]
+
+
+class InteractionSerializer(StrictModelSerializer):
+    logged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    topics = serializers.SlugRelatedField(many=True, slug_field="name", queryset=Topic.objects.all(), required=False)
+    follow_ups = FollowUpActionSerializer(many=True, required=False)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "organisation",
+            "contacts",
+            "channel",
+            "occurred_at",
+            "subject",
+            "notes",
+            "topics",
+            "sentiment",
+            "logged_by",
+            "follow_ups",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"contacts": {"required": False}}
+
+
+class RelationSerializer(StrictModelSerializer):
+    class Meta:
+        model = OrganisationRelation
+        fields = ["id", "source", "kind", "target", "description", "started_on", "ended_on", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class LabelSerializer(StrictModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name"]

@@ -1,0 +1,158 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..filters import (
+    ContactFilterSet,
+    InteractionFilterSet,
+    OrganisationFilterSet,
+    RelationFilterSet,
+    TagFilterSet,
+)
+from ..models import Organisation
+from .serializers import (
+    ContactSerializer,
+    InteractionSerializer,
+    LabelSerializer,
+    OrganisationSerializer,
+    RelationSerializer,
+)
+
+EXPAND = OpenApiParameter(
+    "expand", OpenApiTypes.STR, enum=["contactpersonen"], description="Embed the organisation's contact persons."
+)
+
+
+class WriteThroughServices:
+    """Validate with the serializer, write with the service the web UI uses, answer with the stored record."""
+
+    create_service = None
+    update_service = None
+    instance_keyword = None
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = type(self).create_service(**self.service_arguments(serializer.validated_data))
+        return Response(self.output(instance), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        arguments = self.service_arguments(serializer.validated_data)
+        instance = type(self).update_service(**{self.instance_keyword: instance}, **arguments)
+        return Response(self.output(instance))
+
+    def service_arguments(self, validated_data: dict) -> dict:
+        return dict(validated_data)
+
+    def output(self, instance):
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+
+
+@extend_schema_view(list=extend_schema(parameters=[EXPAND]), retrieve=extend_schema(parameters=[EXPAND]))
+class OrganisationViewSet(
+    WriteThroughServices,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+    extra_query_parameters = ["expand"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_service = services.organisation_create
+    update_service = services.organisation_update
+    instance_keyword = "organisation"
+
+    def get_queryset(self):
+        return selectors.organisations_list(with_contacts=self.expands_contacts())
+
+    def expands_contacts(self) -> bool:
+        expand = self.request.query_params.get("expand")
+        if expand not in (None, "contactpersonen"):
+            raise ValidationError({"expand": [_("Only contactpersonen can be expanded.")]})
+        return expand == "contactpersonen"
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "expand_contacts": self.expands_contacts()}
+
+
+class ContactViewSet(
+    WriteThroughServices,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = selectors.contacts_list()
+    create_service = services.contact_create
+    update_service = services.contact_update
+    instance_keyword = "contact"
+
+
+class OrganisationContactsView(generics.ListAPIView):
+    """The contact persons of one organisation."""
+
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspects the view without a URL
+            return selectors.contacts_list().none()
+        organisation = get_object_or_404(Organisation, pk=self.kwargs["organisation_id"])
+        return selectors.contacts_list().filter(organisation=organisation)
+
+
+class InteractionViewSet(
+    WriteThroughServices,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = InteractionSerializer
+    filterset_class = InteractionFilterSet
+    queryset = selectors.interactions_list()
+    create_service = services.interaction_log
+
+    def service_arguments(self, validated_data: dict) -> dict:
+        return {**validated_data, "logged_by": self.request.user}
+
+
+class RelationViewSet(
+    WriteThroughServices,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = RelationSerializer
+    filterset_class = RelationFilterSet
+    queryset = selectors.relations_list()
+    create_service = services.relation_create
+
+
+class LabelViewSet(
+    WriteThroughServices,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = LabelSerializer
+    filterset_class = TagFilterSet
+    queryset = selectors.tags_list()
+    create_service = services.tag_create

@@ -1,0 +1,122 @@
+"""One FilterSet per listable thing, shared by the web UI and the API, so both filter with the same names.
+
+Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (changed since) is the key the rules
+use for incremental sync.
+"""
+
+import django_filters as filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import (
+    Channel,
+    ContactLevel,
+    Language,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    RelationKind,
+    Scope,
+    Tag,
+    Tier,
+    Topic,
+)
+
+OUTREACH_CHOICES = [("overdue", _("overdue")), ("due", _("due within a week"))]
+
+
+def _users(request=None):
+    return get_user_model().objects.all()
+
+
+class ChangedSinceMixin(filters.FilterSet):
+    gewijzigdSinds = filters.IsoDateTimeFilter(  # noqa: N815 (the API's camelCase query key)
+        field_name="updated_at", lookup_expr="gte", label=_("changed since (ISO 8601 date-time)")
+    )
+
+
+class OrganisationFilterSet(ChangedSinceMixin):
+    kind = filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("kind"))
+    scope = filters.ChoiceFilter(choices=Scope.choices, label=_("scope"))
+    tier = filters.ModelChoiceFilter(queryset=Tier.objects.all(), to_field_name="code", label=_("tier"))
+    status = filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("status"))
+    owner = filters.ModelChoiceFilter(queryset=_users, to_field_name="username", label=_("liaison officer"))
+    label = filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", label=_("label")
+    )
+    level = filters.ChoiceFilter(
+        field_name="contacts__level", choices=ContactLevel.choices, distinct=True, label=_("contact level")
+    )
+    outreach = filters.ChoiceFilter(choices=OUTREACH_CHOICES, method="filter_outreach", label=_("outreach"))
+    search = filters.CharFilter(method="filter_search", label=_("search"))
+    sort = filters.OrderingFilter(
+        fields=[
+            ("name", "name"),
+            ("kind", "kind"),
+            ("next_contact_due_on", "nextContactDueOn"),
+            ("created_at", "createdAt"),
+            ("updated_at", "updatedAt"),
+        ],
+        label=_("sort"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_outreach(self, queryset, name, value):
+        condition = selectors.organisations_overdue() if value == "overdue" else selectors.organisations_due_soon()
+        return queryset.filter(condition)
+
+    def filter_search(self, queryset, name, value):
+        # Served by the trigram indexes on name and city (migration 0003) on PostgreSQL.
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(short_name__icontains=value)
+            | Q(city__icontains=value)
+            | Q(kvk_number=value)
+            | Q(cbs_municipality_code=value.upper())
+        )
+
+
+class ContactFilterSet(ChangedSinceMixin):
+    organisation = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("organisation"))
+    kind = filters.ChoiceFilter(field_name="organisation__kind", choices=OrganisationKind.choices, label=_("kind"))
+    level = filters.ChoiceFilter(choices=ContactLevel.choices, label=_("level"))
+    language = filters.ChoiceFilter(field_name="preferred_language", choices=Language.choices, label=_("language"))
+    active = filters.BooleanFilter(field_name="is_active", label=_("active"))
+    search = filters.CharFilter(method="filter_search", label=_("search"))
+    sort = filters.OrderingFilter(
+        fields=[("last_name", "lastName"), ("updated_at", "updatedAt"), ("created_at", "createdAt")], label=_("sort")
+    )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(email__icontains=value)
+        )
+
+
+class InteractionFilterSet(ChangedSinceMixin):
+    organisation = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("organisation"))
+    channel = filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
+    loggedBy = filters.ModelChoiceFilter(  # noqa: N815
+        field_name="logged_by", queryset=_users, to_field_name="username", label=_("logged by")
+    )
+    topic = filters.ModelChoiceFilter(
+        field_name="topics", queryset=Topic.objects.all(), to_field_name="name", label=_("topic")
+    )
+    occurredFrom = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))  # noqa: N815
+    occurredUntil = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))  # noqa: N815
+    sort = filters.OrderingFilter(fields=[("occurred_at", "occurredAt"), ("updated_at", "updatedAt")], label=_("sort"))
+
+
+class RelationFilterSet(ChangedSinceMixin):
+    kind = filters.ChoiceFilter(choices=RelationKind.choices, label=_("kind"))
+    source = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("from"))
+    target = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("to"))
+
+
+class TagFilterSet(filters.FilterSet):
+    search = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("search"))

@@ -1,0 +1,262 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from crm.tokens import api_token_create
+from stakeholders.models import Organisation, Tier
+from tests.factories import ContactFactory, OrganisationFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/organisaties"
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [row["name"] for row in response.json()["results"]]
+
+
+def assert_problem(response, status: int, *invalid: str):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status
+    if invalid:
+        assert sorted(param["name"] for param in body["invalidParams"]) == sorted(invalid)
+
+
+def test_anonymous_client_gets_401_problem():
+    assert_problem(APIClient().get(URL), 401)
+
+
+def test_list_uses_camel_case_keys_utc_times_and_keeps_archived_organisations(api):
+    OrganisationFactory(name="Gemeente Ede", kvk_number="12345678")
+    OrganisationFactory(name="Oud Partner", status="archived")
+
+    response = api.get(URL)
+
+    rows = {row["name"]: row for row in response.json()["results"]}
+    assert rows["Oud Partner"]["status"] == "archived"
+    assert rows["Gemeente Ede"]["kvkNumber"] == "12345678"
+    assert rows["Gemeente Ede"]["createdAt"].endswith("Z")
+    assert "contacts" not in rows["Gemeente Ede"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=municipality", ["Gemeente Ede"]),
+        ("scope=international", ["IOM"]),
+        ("tier=strategic", ["IOM"]),
+        ("status=archived", ["Oud Partner"]),
+        ("owner=officer", ["Gemeente Ede"]),
+        ("label=Pilot", ["Stichting Noodopvang"]),
+        ("level=executive", ["IOM"]),
+        ("search=ede", ["Gemeente Ede"]),
+        ("search=12345678", ["Stichting Noodopvang"]),
+        ("sort=-name", ["Stichting Noodopvang", "Oud Partner", "IOM", "Gemeente Ede"]),
+        ("sort=name", ["Gemeente Ede", "IOM", "Oud Partner", "Stichting Noodopvang"]),
+    ],
+)
+def test_filter(api, liaison_officer, query, expected):
+    OrganisationFactory(name="Gemeente Ede", kind="municipality", owner=liaison_officer)
+    iom = OrganisationFactory(name="IOM", kind="international", scope="international",
+                              tier=Tier.objects.get(code="strategic"))  # fmt: skip
+    ContactFactory(organisation=iom, level="executive")
+    OrganisationFactory(name="Oud Partner", status="archived")
+    OrganisationFactory(name="Stichting Noodopvang", kvk_number="12345678").tags.add(TagFactory(name="Pilot"))
+
+    assert names(api.get(f"{URL}?{query}")) == expected
+
+
+def test_outreach_filter_finds_overdue_and_due_soon(api):
+    today = timezone.localdate()
+    overdue = OrganisationFactory(name="Te laat")
+    soon = OrganisationFactory(name="Binnenkort")
+    later = OrganisationFactory(name="Later")
+    archived = OrganisationFactory(name="Gearchiveerd", status="archived")
+    for organisation, due in [(overdue, -3), (soon, 5), (later, 30), (archived, -3)]:
+        Organisation.objects.filter(pk=organisation.pk).update(next_contact_due_on=today + datetime.timedelta(days=due))
+
+    assert names(api.get(f"{URL}?outreach=overdue")) == ["Te laat"]
+    assert names(api.get(f"{URL}?outreach=due")) == ["Binnenkort"]
+
+
+def test_changed_since_gives_only_recent_changes(api):
+    old = OrganisationFactory(name="Oud")
+    Organisation.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    OrganisationFactory(name="Nieuw")
+    since = (timezone.now() - datetime.timedelta(days=1)).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    assert names(api.get(f"{URL}?gewijzigdSinds={since}")) == ["Nieuw"]
+
+
+@pytest.mark.parametrize(
+    ("query", "invalid"),
+    [
+        ("colour=red", "colour"),
+        ("sort=colour", "sort"),
+        ("kind=club", "kind"),
+        ("tier=platinum", "tier"),
+        ("owner=nobody", "owner"),
+        ("gewijzigdSinds=yesterday", "gewijzigdSinds"),
+        ("outreach=never", "outreach"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=2", "page"),
+        ("pageSize=0", "pageSize"),
+        ("pageSize=101", "pageSize"),
+        ("pageSize=ten", "pageSize"),
+        ("expand=everything", "expand"),
+        ("cursor=&sort=name", "cursor"),
+    ],
+)
+def test_bad_query_is_a_400_problem_naming_the_parameter(api, query, invalid):
+    OrganisationFactory()
+
+    assert_problem(api.get(f"{URL}?{query}"), 400, invalid)
+
+
+def test_trailing_slash_is_a_404_problem_not_a_redirect(api):
+    assert_problem(api.get(f"{URL}/"), 404)
+
+
+def test_pages_link_to_each_other(api):
+    OrganisationFactory.create_batch(5)
+
+    first = api.get(f"{URL}?pageSize=2").json()
+    second = api.get(first["next"]).json()
+
+    assert first["count"] == 5 and first["previous"] is None
+    assert "page=2" in first["next"] and "pageSize=2" in first["next"]
+    assert second["previous"] is not None
+    assert not {row["id"] for row in first["results"]} & {row["id"] for row in second["results"]}
+
+
+def test_cursor_walk_meets_a_row_changed_during_the_walk_again(api):
+    organisations = OrganisationFactory.create_batch(4)
+
+    first = api.get(f"{URL}?cursor=&pageSize=2").json()
+    changed = Organisation.objects.get(pk=first["results"][0]["id"])
+    changed.notes = "gewijzigd"
+    changed.save()
+    seen = [row["id"] for row in first["results"]]
+    page = first
+    while page["next"]:
+        page = api.get(page["next"]).json()
+        seen += [row["id"] for row in page["results"]]
+
+    assert set(seen) == {organisation.id for organisation in organisations}
+    assert seen.count(changed.id) == 2
+
+
+def test_expand_embeds_contacts(api):
+    organisation = OrganisationFactory()
+    ContactFactory(organisation=organisation, last_name="Jansen")
+
+    row = api.get(f"{URL}/{organisation.id}?expand=contactpersonen").json()
+
+    assert [contact["lastName"] for contact in row["contacts"]] == ["Jansen"]
+
+
+@pytest.mark.parametrize("query", ["", "&expand=contactpersonen"])
+def test_list_costs_the_same_queries_for_ten_or_a_hundred_rows(api, query):
+    for organisation in OrganisationFactory.create_batch(100, owner=UserFactory()):
+        ContactFactory(organisation=organisation)
+        organisation.tags.add(TagFactory())
+
+    with CaptureQueriesContext(connection) as ten:
+        assert len(api.get(f"{URL}?pageSize=10{query}").json()["results"]) == 10
+    with CaptureQueriesContext(connection) as hundred:
+        assert len(api.get(f"{URL}?pageSize=100{query}").json()["results"]) == 100
+
+    assert len(ten) == len(hundred)
+
+
+def test_officer_creates_an_organisation_with_labels_owner_and_tier(api, liaison_officer):
+    TagFactory(name="Pilot")
+
+    response = api.post(
+        URL,
+        {"name": "Gemeente Ede", "kind": "municipality", "cbsMunicipalityCode": "GM0228", "labels": ["Pilot"],
+         "owner": "officer", "tier": "key"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 201, response.content
+    organisation = Organisation.objects.get(name="Gemeente Ede")
+    assert response.json()["id"] == organisation.id
+    assert organisation.owner == liaison_officer
+    assert organisation.next_contact_due_on == timezone.localdate()
+    assert [tag.name for tag in organisation.tags.all()] == ["Pilot"]
+
+
+@pytest.mark.parametrize(
+    ("body", "invalid"),
+    [
+        ({"name": "X", "kind": "ngo", "kvkNumber": "123"}, ["kvkNumber"]),
+        ({"name": "X", "kind": "club"}, ["kind"]),
+        ({"name": "X", "kind": "ngo", "colour": "red"}, ["colour"]),
+        ({"name": "X", "kind": "ngo", "nextContactDueOn": "2030-01-01"}, ["nextContactDueOn"]),
+        ({"kind": "ngo", "influence": 9}, ["influence", "name"]),
+        ({"name": "X", "kind": "ngo", "cbsMunicipalityCode": "GM0228"}, ["nonFieldErrors"]),
+    ],
+)
+def test_invalid_organisation_is_refused_and_nothing_is_written(api, body, invalid):
+    assert_problem(api.post(URL, body, format="json"), 400, *invalid)
+    assert not Organisation.objects.exists()
+
+
+def test_malformed_json_is_a_400_problem(api):
+    assert_problem(api.post(URL, "{name", content_type="application/json"), 400)
+
+
+def test_form_body_is_a_415_problem(api):
+    assert_problem(api.post(URL, "name=x", content_type="application/x-www-form-urlencoded"), 415)
+
+
+def test_patch_changes_the_tier_and_moves_the_next_contact(api):
+    organisation = OrganisationFactory()
+
+    response = api.patch(f"{URL}/{organisation.id}", {"tier": "strategic", "influence": 5}, format="json")
+
+    assert response.status_code == 200, response.content
+    organisation.refresh_from_db()
+    assert organisation.tier.code == "strategic" and organisation.influence == 5
+    assert organisation.history.count() == 2
+
+
+def test_put_and_delete_are_not_offered(api):
+    organisation = OrganisationFactory()
+
+    assert_problem(api.put(f"{URL}/{organisation.id}", {}, format="json"), 405)
+    assert_problem(api.delete(f"{URL}/{organisation.id}"), 405)
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_read_only_token_may_read_but_not_write(reader_api):
+    OrganisationFactory()
+
+    assert reader_api.get(URL).status_code == 200
+    assert_problem(reader_api.post(URL, {"name": "X", "kind": "ngo"}, format="json"), 403)
+    assert Organisation.objects.count() == 1
+
+
+def test_role_without_write_permission_cannot_write_even_with_a_read_write_token(reader):
+    _, secret = api_token_create(user=reader, name="warehouse", read_only=False)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    assert_problem(client.post(URL, {"name": "X", "kind": "ngo"}, format="json"), 403)
+
+
+def test_every_api_response_carries_version_and_security_headers(api):
+    for response in (api.get(URL), api.get(f"{URL}/999999"), api.get(f"{URL}?colour=red")):
+        assert response["API-Version"] == "1.0.0"
+        assert response["Cache-Control"] == "no-store"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
