@@ -4,18 +4,24 @@ The API follows the Dutch API Design Rules: errors are problem details (RFC 9457
 version, unknown or malformed input is refused with a 400 rather than ignored.
 """
 
+import csv
+import io
+import json
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django_filters import CharFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
@@ -103,13 +109,16 @@ class PagePagination(PageNumberPagination):
 class SyncCursorPagination(CursorPagination):
     """For incremental sync: rows changed during a walk move behind the cursor and are met again, never skipped."""
 
-    ordering = ("updated_at", "id")
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "pageSize"
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
         return strict_page_size(request)
+
+    def get_ordering(self, request, queryset, view):
+        fields = {field.name for field in queryset.model._meta.get_fields()}
+        return ("updated_at", "id") if "updated_at" in fields else ("id",)
 
 
 def strict_page_size(request) -> int:
@@ -141,10 +150,17 @@ class ListPagination(BasePagination):
         return self.delegate.get_paginated_response(data)
 
     def get_paginated_response_schema(self, schema):
-        return PagePagination().get_paginated_response_schema(schema)
+        page = PagePagination().get_paginated_response_schema(schema)
+        page["required"] = ["results"]
+        page["properties"]["count"]["description"] = "Number of rows in all pages; absent on cursor pages."
+        return page
 
     def get_schema_operation_parameters(self, view):
         parameters = PagePagination().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == "pageSize":
+                parameter["schema"]["maximum"] = MAX_PAGE_SIZE
         cursor = SyncCursorPagination().get_schema_operation_parameters(view)
         return parameters + [p for p in cursor if p["name"] == "cursor"]
 
@@ -159,6 +175,13 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise exceptions.ValidationError({key: [_("Unknown query parameter.")] for key in unknown})
+        # django-filter reads an empty value as "no filter"; only a free-text key may be empty, a date, number or
+        # choice may not.
+        free_text = {name for name, f in (filterset_class.base_filters if filterset_class else {}).items()
+                     if type(f) is CharFilter} | {"cursor"}  # fmt: skip
+        empty = sorted(key for key, value in request.query_params.items() if value == "" and key not in free_text)
+        if empty:
+            raise exceptions.ValidationError({key: [_("Give a value.")] for key in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -236,3 +259,95 @@ def server_error(request):
     if request.path.startswith(API_PREFIX):
         return problem_response(request, 500, _("Something went wrong on our side; it has been logged."))
     return defaults.server_error(request)
+
+
+class CsvRenderer(BaseRenderer):
+    """Lets a client ask for a list as CSV with `Accept: text/csv`; the rows are streamed by CsvListMixin."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach this renderer; lists are streamed before rendering. Errors stay problem details.
+        return json.dumps(data).encode()
+
+
+# A cell that starts with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK_ROWS = 2000
+
+
+def csv_safe(value):
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class CsvListMixin:
+    """Every filter of the list applies to its CSV; all matching rows come, streamed, without pagination."""
+
+    csv_excluded_fields = ("contacts", "follow_ups")
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        return [*renderers, CsvRenderer()] if getattr(self, "action", "list") == "list" else renderers
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        columns = [name for name in serializer_class(context=context).fields if name not in self.csv_excluded_fields]
+
+        def lines():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow([camel(column) for column in columns])
+            for row in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
+                data = serializer_class(row, context=context).data
+                writer.writerow([csv_safe(data[column]) for column in columns])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        resource = request.path.rstrip("/").rsplit("/", 1)[-1]
+        response["Content-Disposition"] = f'attachment; filename="{resource}.csv"'
+        return response
+
+
+class CreateThroughService:
+    """Validate with the serializer, write with the service the web UI uses, answer with the stored record."""
+
+    create_service = None
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = type(self).create_service(**self.service_arguments(serializer.validated_data))
+        return Response(self.stored(instance), status=status.HTTP_201_CREATED)
+
+    def service_arguments(self, validated_data: dict) -> dict:
+        return dict(validated_data)
+
+    def stored(self, instance):
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+
+
+class UpdateThroughService(CreateThroughService):
+    """Partial updates only (PATCH): a client sends what changes, and the service validates the whole record."""
+
+    update_service = None
+    instance_keyword = None
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        arguments = self.service_arguments(serializer.validated_data)
+        instance = type(self).update_service(**{self.instance_keyword: instance}, **arguments)
+        return Response(self.stored(instance))

@@ -73,6 +73,10 @@ def document_errors_and_headers(result, generator, request, public):
         }
         for code, description in ERRORS.items()
     }
+    # Request bodies refuse fields they do not know (crm.serializers.StrictModelSerializer); say so.
+    for name, schema in components["schemas"].items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
     header_refs = {name: {"$ref": f"#/components/headers/{name}"} for name in HEADERS}
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
@@ -82,6 +86,10 @@ def document_errors_and_headers(result, generator, request, public):
             for code, response in responses.items():
                 if code[0] in "23":
                     response.setdefault("headers", {}).update(header_refs)
+                if "text/csv" in response.get("content", {}):
+                    response["content"]["text/csv"] = {
+                        "schema": {"type": "string", "description": "All matching rows, one per line, streamed."}
+                    }
             for code in ERRORS:
                 if code in WRITE_ONLY_ERRORS and method not in {"post", "put", "patch"}:
                     continue

@@ -4,10 +4,13 @@ Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (c
 use for incremental sync.
 """
 
+from datetime import UTC
+
 import django_filters as filters
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import selectors
 from .models import (
@@ -19,20 +22,29 @@ from .models import (
     OrganisationStatus,
     RelationKind,
     Scope,
-    Tag,
-    Tier,
-    Topic,
 )
 
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 OUTREACH_CHOICES = [("overdue", _("overdue")), ("due", _("due within a week"))]
 
 
-def _users(request=None):
-    return get_user_model().objects.all()
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 moment with any offset, compared in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.astimezone(UTC) if value else value)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """true or false, and nothing else: django-filter's own boolean filter reads other words as "no filter"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=BOOLEAN_CHOICES, coerce=lambda value: value == "true", **kwargs)
 
 
 class ChangedSinceMixin(filters.FilterSet):
-    gewijzigdSinds = filters.IsoDateTimeFilter(  # noqa: N815 (the API's camelCase query key)
+    gewijzigdSinds = UtcDateTimeFilter(  # noqa: N815 (the API's camelCase query key)
         field_name="updated_at", lookup_expr="gte", label=_("changed since (ISO 8601 date-time)")
     )
 
@@ -40,12 +52,10 @@ class ChangedSinceMixin(filters.FilterSet):
 class OrganisationFilterSet(ChangedSinceMixin):
     kind = filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("kind"))
     scope = filters.ChoiceFilter(choices=Scope.choices, label=_("scope"))
-    tier = filters.ModelChoiceFilter(queryset=Tier.objects.all(), to_field_name="code", label=_("tier"))
+    tier = filters.CharFilter(field_name="tier__code", label=_("tier (code)"))
     status = filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("status"))
-    owner = filters.ModelChoiceFilter(queryset=_users, to_field_name="username", label=_("liaison officer"))
-    label = filters.ModelChoiceFilter(
-        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", label=_("label")
-    )
+    owner = filters.CharFilter(field_name="owner__username", label=_("liaison officer (user name)"))
+    label = filters.CharFilter(field_name="tags__name", distinct=True, label=_("label"))
     level = filters.ChoiceFilter(
         field_name="contacts__level", choices=ContactLevel.choices, distinct=True, label=_("contact level")
     )
@@ -82,11 +92,11 @@ class OrganisationFilterSet(ChangedSinceMixin):
 
 
 class ContactFilterSet(ChangedSinceMixin):
-    organisation = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("organisation"))
+    organisation = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
     kind = filters.ChoiceFilter(field_name="organisation__kind", choices=OrganisationKind.choices, label=_("kind"))
     level = filters.ChoiceFilter(choices=ContactLevel.choices, label=_("level"))
     language = filters.ChoiceFilter(field_name="preferred_language", choices=Language.choices, label=_("language"))
-    active = filters.BooleanFilter(field_name="is_active", label=_("active"))
+    active = StrictBooleanFilter(field_name="is_active", label=_("active"))
     search = filters.CharFilter(method="filter_search", label=_("search"))
     sort = filters.OrderingFilter(
         fields=[("last_name", "lastName"), ("updated_at", "updatedAt"), ("created_at", "createdAt")], label=_("sort")
@@ -99,23 +109,19 @@ class ContactFilterSet(ChangedSinceMixin):
 
 
 class InteractionFilterSet(ChangedSinceMixin):
-    organisation = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("organisation"))
+    organisation = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
     channel = filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
-    loggedBy = filters.ModelChoiceFilter(  # noqa: N815
-        field_name="logged_by", queryset=_users, to_field_name="username", label=_("logged by")
-    )
-    topic = filters.ModelChoiceFilter(
-        field_name="topics", queryset=Topic.objects.all(), to_field_name="name", label=_("topic")
-    )
-    occurredFrom = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))  # noqa: N815
-    occurredUntil = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))  # noqa: N815
+    loggedBy = filters.CharFilter(field_name="logged_by__username", label=_("logged by (user name)"))  # noqa: N815
+    topic = filters.CharFilter(field_name="topics__name", distinct=True, label=_("topic"))
+    occurredFrom = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))  # noqa: N815
+    occurredUntil = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))  # noqa: N815
     sort = filters.OrderingFilter(fields=[("occurred_at", "occurredAt"), ("updated_at", "updatedAt")], label=_("sort"))
 
 
 class RelationFilterSet(ChangedSinceMixin):
     kind = filters.ChoiceFilter(choices=RelationKind.choices, label=_("kind"))
-    source = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("from"))
-    target = filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("to"))
+    source = filters.NumberFilter(field_name="source_id", label=_("from"))
+    target = filters.NumberFilter(field_name="target_id", label=_("to"))
 
 
 class TagFilterSet(filters.FilterSet):

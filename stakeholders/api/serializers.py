@@ -1,36 +1,11 @@
 """Shapes of stakeholder records on the wire. Keys are snake_case here and camelCase on the wire (the renderer and
-parser of djangorestframework-camel-case translate); date-times go out in UTC with a Z."""
-
-from datetime import UTC
+parser of djangorestframework-camel-case translate)."""
 
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.utils.translation import gettext as _
-from rest_framework import serializers
+
+from crm.serializers import StrictModelSerializer, StrictSlugRelatedField
 
 from ..models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Tier, Topic
-
-
-class UtcDateTimeField(serializers.DateTimeField):
-    def __init__(self, **kwargs):
-        super().__init__(default_timezone=UTC, **kwargs)
-
-
-class StrictModelSerializer(serializers.ModelSerializer):
-    """Refuses fields it does not know, so a misspelt key is an error and not a silent no-op."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.DateTimeField: UtcDateTimeField,
-    }
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                raise serializers.ValidationError({key: [_("Unknown or read-only field.")] for key in unknown})
-        return super().to_internal_value(data)
 
 
 def active_users():
@@ -65,13 +40,11 @@ class EmbeddedContactSerializer(ContactSerializer):
 
 
 class OrganisationSerializer(StrictModelSerializer):
-    labels = serializers.SlugRelatedField(
+    labels = StrictSlugRelatedField(
         many=True, slug_field="name", source="tags", queryset=Tag.objects.all(), required=False
     )
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=active_users(), allow_null=True, required=False
-    )
-    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), allow_null=True, required=False)
+    owner = StrictSlugRelatedField(slug_field="username", queryset=active_users(), allow_null=True, required=False)
+    tier = StrictSlugRelatedField(slug_field="code", queryset=Tier.objects.all(), allow_null=True, required=False)
     contacts = EmbeddedContactSerializer(many=True, read_only=True, help_text="Only with ?expand=contactpersonen.")
 
     class Meta:
@@ -117,9 +90,7 @@ class OrganisationSerializer(StrictModelSerializer):
 
 
 class FollowUpActionSerializer(StrictModelSerializer):
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", queryset=active_users(), allow_null=True, required=False
-    )
+    assignee = StrictSlugRelatedField(slug_field="username", queryset=active_users(), allow_null=True, required=False)
 
     class Meta:
         model = FollowUpAction
@@ -128,8 +99,8 @@ class FollowUpActionSerializer(StrictModelSerializer):
 
 
 class InteractionSerializer(StrictModelSerializer):
-    logged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    topics = serializers.SlugRelatedField(many=True, slug_field="name", queryset=Topic.objects.all(), required=False)
+    logged_by = StrictSlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    topics = StrictSlugRelatedField(many=True, slug_field="name", queryset=Topic.objects.all(), required=False)
     follow_ups = FollowUpActionSerializer(many=True, required=False)
 
     class Meta:

@@ -2,9 +2,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
+
+from crm.api import CreateThroughService, CsvListMixin, UpdateThroughService
 
 from .. import selectors, services
 from ..filters import (
@@ -28,47 +29,17 @@ EXPAND = OpenApiParameter(
 )
 
 
-class WriteThroughServices:
-    """Validate with the serializer, write with the service the web UI uses, answer with the stored record."""
-
-    create_service = None
-    update_service = None
-    instance_keyword = None
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(**self.service_arguments(serializer.validated_data))
-        return Response(self.output(instance), status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        arguments = self.service_arguments(serializer.validated_data)
-        instance = type(self).update_service(**{self.instance_keyword: instance}, **arguments)
-        return Response(self.output(instance))
-
-    def service_arguments(self, validated_data: dict) -> dict:
-        return dict(validated_data)
-
-    def output(self, instance):
-        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
-
-
 @extend_schema_view(list=extend_schema(parameters=[EXPAND]), retrieve=extend_schema(parameters=[EXPAND]))
 class OrganisationViewSet(
-    WriteThroughServices,
+    UpdateThroughService,
+    CsvListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
     extra_query_parameters = ["expand"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
     create_service = services.organisation_create
     update_service = services.organisation_update
     instance_keyword = "organisation"
@@ -87,23 +58,21 @@ class OrganisationViewSet(
 
 
 class ContactViewSet(
-    WriteThroughServices,
+    UpdateThroughService,
+    CsvListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
-    http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = selectors.contacts_list()
     create_service = services.contact_create
     update_service = services.contact_update
     instance_keyword = "contact"
 
 
-class OrganisationContactsView(generics.ListAPIView):
+class OrganisationContactsView(CsvListMixin, generics.ListAPIView):
     """The contact persons of one organisation."""
 
     serializer_class = ContactSerializer
@@ -117,10 +86,10 @@ class OrganisationContactsView(generics.ListAPIView):
 
 
 class InteractionViewSet(
-    WriteThroughServices,
+    CreateThroughService,
+    CsvListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = InteractionSerializer
@@ -133,10 +102,10 @@ class InteractionViewSet(
 
 
 class RelationViewSet(
-    WriteThroughServices,
+    CreateThroughService,
+    CsvListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = RelationSerializer
@@ -146,10 +115,10 @@ class RelationViewSet(
 
 
 class LabelViewSet(
-    WriteThroughServices,
+    CreateThroughService,
+    CsvListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = LabelSerializer
