@@ -52,8 +52,8 @@ lock: $(VENV)/.installed
 
 ## messages: refresh the Dutch translations and compile them (needs GNU gettext)
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --locale nl --ignore '.venv/*' --ignore 'tests/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale nl --ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*' --ignore 'benchmarks/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules .run db.sqlite3 staticfiles

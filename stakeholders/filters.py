@@ -4,13 +4,12 @@ Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (c
 use for incremental sync.
 """
 
-from datetime import UTC
 
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+
+from crm.filters import StrictBooleanFilter, StrictOrderingFilter, UtcDateTimeFilter
 
 from . import selectors
 from .models import (
@@ -24,23 +23,7 @@ from .models import (
     Scope,
 )
 
-BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 OUTREACH_CHOICES = [("overdue", _("overdue")), ("due", _("due within a week"))]
-
-
-class UtcDateTimeFilter(filters.IsoDateTimeFilter):
-    """An ISO 8601 moment with any offset, compared in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
-
-    def filter(self, qs, value):
-        return super().filter(qs, value.astimezone(UTC) if value else value)
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(filters.TypedChoiceFilter):
-    """true or false, and nothing else: django-filter's own boolean filter reads other words as "no filter"."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=BOOLEAN_CHOICES, coerce=lambda value: value == "true", **kwargs)
 
 
 class ChangedSinceMixin(filters.FilterSet):
@@ -61,7 +44,7 @@ class OrganisationFilterSet(ChangedSinceMixin):
     )
     outreach = filters.ChoiceFilter(choices=OUTREACH_CHOICES, method="filter_outreach", label=_("outreach"))
     search = filters.CharFilter(method="filter_search", label=_("search"))
-    sort = filters.OrderingFilter(
+    sort = StrictOrderingFilter(
         fields=[
             ("name", "name"),
             ("kind", "kind"),
@@ -98,7 +81,7 @@ class ContactFilterSet(ChangedSinceMixin):
     language = filters.ChoiceFilter(field_name="preferred_language", choices=Language.choices, label=_("language"))
     active = StrictBooleanFilter(field_name="is_active", label=_("active"))
     search = filters.CharFilter(method="filter_search", label=_("search"))
-    sort = filters.OrderingFilter(
+    sort = StrictOrderingFilter(
         fields=[("last_name", "lastName"), ("updated_at", "updatedAt"), ("created_at", "createdAt")], label=_("sort")
     )
 
@@ -115,7 +98,7 @@ class InteractionFilterSet(ChangedSinceMixin):
     topic = filters.CharFilter(field_name="topics__name", distinct=True, label=_("topic"))
     occurredFrom = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))  # noqa: N815
     occurredUntil = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))  # noqa: N815
-    sort = filters.OrderingFilter(fields=[("occurred_at", "occurredAt"), ("updated_at", "updatedAt")], label=_("sort"))
+    sort = StrictOrderingFilter(fields=[("occurred_at", "occurredAt"), ("updated_at", "updatedAt")], label=_("sort"))
 
 
 class RelationFilterSet(ChangedSinceMixin):

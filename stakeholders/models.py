@@ -268,7 +268,8 @@ class Organisation(models.Model):
             # The outreach scan: active organisations due on or before a date, per officer or all.
             models.Index(fields=["status", "next_contact_due_on"], name="org_status_due_idx"),
             models.Index(fields=["owner", "next_contact_due_on"], name="org_owner_due_idx"),
-            # Lists filtered by kind and sorted by name.
+            # Lists in their default order (name, then id), and lists filtered by kind in that order.
+            models.Index(fields=["name", "id"], name="org_name_idx"),
             models.Index(fields=["kind", "name"], name="org_kind_name_idx"),
             # Incremental sync: everything changed since a moment.
             models.Index(fields=["updated_at", "id"], name="org_updated_idx"),

@@ -102,6 +102,7 @@ def test_changed_since_gives_only_recent_changes(api):
     [
         ("colour=red", "colour"),
         ("sort=colour", "sort"),
+        ("sort=name,,", "sort"),
         ("kind=club", "kind"),
         ("gewijzigdSinds=yesterday", "gewijzigdSinds"),
         ("outreach=never", "outreach"),

@@ -1,0 +1,51 @@
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from crm.tokens import api_token_create
+from stakeholders.models import Organisation
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/organisaties"
+NEW = {"name": "Stichting Nieuw", "kind": "ngo"}
+
+
+def token_client(user, *, read_only: bool) -> APIClient:
+    _, secret = api_token_create(user=user, name="system", read_only=read_only)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "may_write"),
+    [("liaison_officer", True), ("coordinator", True), ("superuser", True), ("researcher", False),
+     ("reader", False), ("outsider", False)],
+)  # fmt: skip
+def test_every_role_reads_and_only_writing_roles_write(request, role, may_write):
+    client = token_client(request.getfixturevalue(role), read_only=False)
+
+    assert client.get(URL).status_code == 200
+    assert client.post(URL, NEW, format="json").status_code == (201 if may_write else 403)
+    assert Organisation.objects.filter(name="Stichting Nieuw").exists() == may_write
+
+
+@pytest.mark.parametrize("role", ["liaison_officer", "coordinator", "superuser"])
+def test_read_only_token_of_a_writing_role_cannot_write(request, role):
+    client = token_client(request.getfixturevalue(role), read_only=True)
+
+    assert client.post(URL, NEW, format="json").status_code == 403
+    assert not Organisation.objects.exists()
+
+
+def test_browser_session_of_a_reader_cannot_write(client, reader):
+    client.force_login(reader)
+
+    assert client.post(URL, NEW, content_type="application/json").status_code == 403
+
+
+@override_settings(SECURE_HSTS_SECONDS=31_536_000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)
+def test_api_response_over_https_carries_hsts(api):
+    response = api.get(URL, secure=True)
+
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
