@@ -4,7 +4,6 @@ Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (c
 use for incremental sync.
 """
 
-
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _

@@ -1,21 +1,15 @@
 import pytest
-from rest_framework.test import APIClient
 
-from crm.tokens import api_token_create
+from tests.api.clients import token_client
 
 
 @pytest.fixture
 def api(liaison_officer):
     """A client of another system, with a read-write token of a liaison officer."""
-    _, secret = api_token_create(user=liaison_officer, name="partner portal", read_only=False)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
+    return token_client(liaison_officer)
 
 
 @pytest.fixture
 def reader_api(reader):
-    _, secret = api_token_create(user=reader, name="data warehouse", read_only=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
+    """A data warehouse with a read-only token of a reader."""
+    return token_client(reader, read_only=True)

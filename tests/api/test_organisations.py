@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from crm.tokens import api_token_create
 from stakeholders.models import Organisation, Tier
+from tests.api.clients import token_client
 from tests.factories import ContactFactory, OrganisationFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -248,9 +248,7 @@ def test_read_only_token_may_read_but_not_write(reader_api):
 
 
 def test_role_without_write_permission_cannot_write_even_with_a_read_write_token(reader):
-    _, secret = api_token_create(user=reader, name="warehouse", read_only=False)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client = token_client(reader, read_only=False)
 
     assert_problem(client.post(URL, {"name": "X", "kind": "ngo"}, format="json"), 403)
 

@@ -1,20 +1,12 @@
 import pytest
 from django.test import override_settings
-from rest_framework.test import APIClient
 
-from crm.tokens import api_token_create
 from stakeholders.models import Organisation
+from tests.api.clients import token_client
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisaties"
 NEW = {"name": "Stichting Nieuw", "kind": "ngo"}
-
-
-def token_client(user, *, read_only: bool) -> APIClient:
-    _, secret = api_token_create(user=user, name="system", read_only=read_only)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
 
 
 @pytest.mark.parametrize(
