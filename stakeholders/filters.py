@@ -1,7 +1,8 @@
 """One FilterSet per listable thing, shared by the web UI and the API, so both filter with the same names.
 
 Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (changed since) is the key the rules
-use for incremental sync.
+use for incremental sync. Filters on names and ids are exact matches, so an unknown value finds nothing; filters
+on a fixed set of values (kind, scope, status, level, outreach, channel, sort) refuse anything else with a 400.
 """
 
 import django_filters as filters
