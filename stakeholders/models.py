@@ -367,6 +367,8 @@ class Contact(models.Model):
             ),
         ]
         indexes = [
+            # The contact list in its default order, and an organisation's contacts in that order.
+            models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx"),
             models.Index(fields=["organisation", "last_name"], name="contact_org_name_idx"),
             models.Index(fields=["updated_at", "id"], name="contact_updated_idx"),
         ]
@@ -421,6 +423,8 @@ class Interaction(models.Model):
             ),
         ]
         indexes = [
+            # The interaction list in its default order, newest first.
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_time_idx"),
             # An organisation's timeline, newest first, and its last contact.
             models.Index(fields=["organisation", "-occurred_at"], name="interaction_org_time_idx"),
             # "My recent interactions".
