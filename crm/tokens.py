@@ -45,7 +45,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode(errors="replace").split()
-        if not header or header[0] != self.keyword:
+        # The scheme name is case-insensitive (RFC 9110); anything else is left to session authentication.
+        if not header or header[0].lower() != self.keyword.lower():
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer <token>."))

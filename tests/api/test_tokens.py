@@ -68,6 +68,14 @@ def test_unusable_token_gets_401(liaison_officer, state):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
+def test_scheme_name_is_case_insensitive(liaison_officer):
+    _, secret = api_token_create(user=liaison_officer, name="portal")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"bearer {secret}")
+
+    assert client.get(URL).status_code == 200
+
+
 def test_browser_session_reads_the_api(client, liaison_officer):
     client.force_login(liaison_officer)
 
