@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -159,10 +160,12 @@ class InteractionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        organisation = cleaned_data.get("organisation")
-        foreign = [c for c in cleaned_data.get("contacts", []) if organisation and c.organisation_id != organisation.id]
-        if foreign:
-            self.add_error("contacts", _("Every participating contact must belong to the organisation."))
+        try:
+            services.interaction_contacts_validate(
+                organisation=cleaned_data.get("organisation"), contacts=cleaned_data.get("contacts", [])
+            )
+        except ValidationError as refused:
+            self.add_error(None, refused)
         return cleaned_data
 
 

@@ -13,6 +13,19 @@ from .models import Contact, FollowUpAction, Interaction, Organisation, Organisa
 REFRESH_BATCH_SIZE = 1000
 
 
+def _validated_save(instance):
+    """Every write validates like a form first, database constraints included, so bad input writes nothing."""
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def interaction_contacts_validate(*, organisation: Organisation, contacts: Sequence[Contact]) -> None:
+    """Only the organisation's own contacts can take part in its interactions."""
+    if organisation is not None and any(contact.organisation_id != organisation.id for contact in contacts):
+        raise ValidationError({"contacts": _("Every participating contact must belong to the organisation.")})
+
+
 def next_contact_due(
     *, planned_on: date | None, last_contact_on: date | None, cadence_days: int | None, created_on: date
 ) -> date | None:
@@ -72,9 +85,7 @@ def interaction_log(
 
     Refused: participating contacts of another organisation, and moments in the future.
     """
-    foreign = [contact for contact in contacts if contact.organisation_id != organisation.id]
-    if foreign:
-        raise ValidationError({"contacts": _("Every participating contact must belong to the organisation.")})
+    interaction_contacts_validate(organisation=organisation, contacts=contacts)
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": _("An interaction cannot take place in the future.")})
     interaction = Interaction(
@@ -86,14 +97,11 @@ def interaction_log(
         notes=notes,
         sentiment=sentiment,
     )
-    interaction.full_clean()
-    interaction.save()
+    _validated_save(interaction)
     interaction.contacts.set(contacts)
     interaction.topics.set(topics)
     for follow_up in follow_ups:
-        action = FollowUpAction(interaction=interaction, **follow_up)
-        action.full_clean()
-        action.save()
+        _validated_save(FollowUpAction(interaction=interaction, **follow_up))
     organisation_outreach_refresh(organisation_ids=[organisation.id])
     return interaction
 
@@ -101,9 +109,7 @@ def interaction_log(
 @transaction.atomic
 def organisation_create(*, tags: Sequence[Tag] = (), **fields) -> Organisation:
     """Add an organisation; it is due for a first contact from today unless a contact is planned."""
-    organisation = Organisation(**fields)
-    organisation.full_clean()
-    organisation.save()
+    organisation = _validated_save(Organisation(**fields))
     organisation.tags.set(tags)
     organisation_outreach_refresh(organisation_ids=[organisation.id])
     organisation.refresh_from_db()
@@ -115,8 +121,7 @@ def organisation_update(*, organisation: Organisation, tags: Sequence[Tag] | Non
     """Change an organisation; a new tier, cadence or plan moves its next-contact date at once."""
     for name, value in fields.items():
         setattr(organisation, name, value)
-    organisation.full_clean()
-    organisation.save()
+    _validated_save(organisation)
     if tags is not None:
         organisation.tags.set(tags)
     organisation_outreach_refresh(organisation_ids=[organisation.id])
@@ -126,10 +131,7 @@ def organisation_update(*, organisation: Organisation, tags: Sequence[Tag] | Non
 
 @transaction.atomic
 def contact_create(**fields) -> Contact:
-    contact = Contact(**fields)
-    contact.full_clean()
-    contact.save()
-    return contact
+    return _validated_save(Contact(**fields))
 
 
 @transaction.atomic
@@ -140,21 +142,13 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
         raise ValidationError({"organisation": _("A contact cannot move to another organisation.")})
     for name, value in fields.items():
         setattr(contact, name, value)
-    contact.full_clean()
-    contact.save()
-    return contact
+    return _validated_save(contact)
 
 
 @transaction.atomic
 def relation_create(**fields) -> OrganisationRelation:
-    relation = OrganisationRelation(**fields)
-    relation.full_clean()
-    relation.save()
-    return relation
+    return _validated_save(OrganisationRelation(**fields))
 
 
 def tag_create(*, name: str) -> Tag:
-    tag = Tag(name=name.strip())
-    tag.full_clean()
-    tag.save()
-    return tag
+    return _validated_save(Tag(name=name.strip()))

@@ -29,14 +29,12 @@ EXPAND = OpenApiParameter(
 )
 
 
+class ResourceViewSet(CsvListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List (as JSON pages or CSV) and retrieve; the writes come from the service mixins."""
+
+
 @extend_schema_view(list=extend_schema(parameters=[EXPAND]), retrieve=extend_schema(parameters=[EXPAND]))
-class OrganisationViewSet(
-    UpdateThroughService,
-    CsvListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
     extra_query_parameters = ["expand"]
@@ -57,13 +55,7 @@ class OrganisationViewSet(
         return {**super().get_serializer_context(), "expand_contacts": self.expands_contacts()}
 
 
-class ContactViewSet(
-    UpdateThroughService,
-    CsvListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class ContactViewSet(UpdateThroughService, ResourceViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
     queryset = selectors.contacts_list()
@@ -85,13 +77,7 @@ class OrganisationContactsView(CsvListMixin, generics.ListAPIView):
         return selectors.contacts_list().filter(organisation=organisation)
 
 
-class InteractionViewSet(
-    CreateThroughService,
-    CsvListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class InteractionViewSet(CreateThroughService, ResourceViewSet):
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilterSet
     queryset = selectors.interactions_list()
@@ -101,26 +87,14 @@ class InteractionViewSet(
         return {**validated_data, "logged_by": self.request.user}
 
 
-class RelationViewSet(
-    CreateThroughService,
-    CsvListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class RelationViewSet(CreateThroughService, ResourceViewSet):
     serializer_class = RelationSerializer
     filterset_class = RelationFilterSet
     queryset = selectors.relations_list()
     create_service = services.relation_create
 
 
-class LabelViewSet(
-    CreateThroughService,
-    CsvListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class LabelViewSet(CreateThroughService, ResourceViewSet):
     serializer_class = LabelSerializer
     filterset_class = TagFilterSet
     queryset = selectors.tags_list()
