@@ -188,14 +188,43 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=1025 if not PRODUCTION else 587)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=PRODUCTION)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Where links in mails point: the address of the web UI as the recipients reach it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The outbox (crm/outbox.py). Every mail is a row first; the sweep claims due rows and workers send them.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Batches one sweep hands out; a sweep that hands out this many queues another sweep at once.
+OUTBOX_SWEEP_BATCHES = env.int("OUTBOX_SWEEP_BATCHES", default=20)
+# How long a claimed batch is reserved for its task before another sweep may claim it again.
+OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=300)
+# How long one mail may be "sending"; after that nobody knows whether the server has it, and it is uncertain.
+OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=120)
+# Retries after a temporary failure (4xx, network): exponential backoff with jitter, then failed.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+# The right-hand side of every Message-ID, so that a resent mail keeps the id its first try had.
+OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="crm.localhost")
+
+# Retention (stakeholders/retention.py): days after which records are anonymised. Empty: kept (the default).
+RETENTION_DAYS = {
+    "interaction": env.int("RETENTION_INTERACTION_DAYS", default=None),
+    "contact": env.int("RETENTION_INACTIVE_CONTACT_DAYS", default=None),
+    "outbox": env.int("RETENTION_OUTBOX_DAYS", default=None),
+}
+
 # Celery. The development default is kombu's filesystem transport, so `make run` needs no broker server;
-# production and the tests use Redis through CELERY_BROKER_URL.
+# production and the tests use Redis through CELERY_BROKER_URL (with maxmemory-policy noeviction, docs/operations.md).
 BROKER_DIR = RUN_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# An unacknowledged message goes back to the queue after this long. Only the sending task acknowledges late, and
+# every lease and time limit below is far shorter, so no task is handed out twice while it still runs.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if CELERY_BROKER_URL.startswith("filesystem"):
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -204,13 +233,19 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "processed_folder": str(BROKER_DIR),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues mail must not wait for a broker that is down: the sweep sends the mail later anyway.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 540
+CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Import and export in admin: CSV and Excel only, and only for those allowed to add or view.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import outreach, services
 from .models import (
     Contact,
     FollowUpAction,
@@ -102,6 +102,8 @@ class OrganisationAdmin(ImportExportHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.organisation_outreach_refresh(organisation_ids=[form.instance.id])
+        if "owner" in form.changed_data:
+            outreach.owner_assigned_notify(organisation=form.instance)
 
 
 @admin.register(OrganisationRelation)

@@ -347,6 +347,7 @@ class Contact(models.Model):
         _("opted out of mail at"), null=True, blank=True, help_text=_("Empty while the contact accepts mail.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -406,6 +407,7 @@ class Interaction(models.Model):
         blank=True,
         related_name="logged_interactions",
     )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -471,3 +473,30 @@ class FollowUpAction(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class OverdueCount(models.Model):
+    """How many organisations one officer (or nobody) had overdue on a day: last week's figure for the summary."""
+
+    taken_on = models.DateField(_("taken on"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison officer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("overdue organisations"))
+
+    class Meta:
+        verbose_name = _("overdue count")
+        verbose_name_plural = _("overdue counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taken_on", "owner"], nulls_distinct=False, name="overdue_count_once_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on}: {self.count}"

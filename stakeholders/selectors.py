@@ -35,6 +35,22 @@ def organisations_due_soon(*, as_of: date | None = None) -> Q:
     )
 
 
+def organisations_due_for_outreach(*, as_of: date | None = None) -> list[dict]:
+    """Active organisations overdue or due within a week, most overdue first: the outreach scan, one query.
+
+    Plain rows rather than model instances, because at a hundred thousand organisations the scan may return tens of
+    thousands; the index on (status, next_contact_due_on) serves it.
+    """
+    today = as_of or timezone.localdate()
+    return list(
+        Organisation.objects.filter(
+            status=OrganisationStatus.ACTIVE, next_contact_due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+        )
+        .order_by("next_contact_due_on", "name", "id")
+        .values("id", "name", "kind", "owner_id", "next_contact_due_on")
+    )
+
+
 def contacts_list() -> QuerySet[Contact]:
     return Contact.objects.select_related("organisation")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Topic
+from .outreach import owner_assigned_notify
 
 REFRESH_BATCH_SIZE = 1000
 
@@ -113,12 +114,14 @@ def organisation_create(*, tags: Sequence[Tag] = (), **fields) -> Organisation:
     organisation.tags.set(tags)
     organisation_outreach_refresh(organisation_ids=[organisation.id])
     organisation.refresh_from_db()
+    owner_assigned_notify(organisation=organisation)
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, tags: Sequence[Tag] | None = None, **fields) -> Organisation:
-    """Change an organisation; a new tier, cadence or plan moves its next-contact date at once."""
+    """Change an organisation; a new tier, cadence or plan moves its next-contact date at once, a new owner hears."""
+    previous_owner_id = organisation.owner_id
     for name, value in fields.items():
         setattr(organisation, name, value)
     _validated_save(organisation)
@@ -126,6 +129,8 @@ def organisation_update(*, organisation: Organisation, tags: Sequence[Tag] | Non
         organisation.tags.set(tags)
     organisation_outreach_refresh(organisation_ids=[organisation.id])
     organisation.refresh_from_db()
+    if organisation.owner_id != previous_owner_id:
+        owner_assigned_notify(organisation=organisation)
     return organisation
 
 

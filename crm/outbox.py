@@ -1,0 +1,396 @@
+"""The outbox: the only way the product sends mail.
+
+A mail is a row written in the transaction of its cause, under a key that names its recipient and reason, so a job
+that runs twice writes nothing new. A periodic sweep claims due rows in batches and hands each batch to a worker; a
+kick after commit only makes that sooner. Sending checks the recipient again, marks the row "sending", and marks it
+"sent" right after the server's 250. A row whose sending lease runs out may or may not be at the server (SMTP cannot
+be exactly-once): it becomes "uncertain" and only an administrator can send it again.
+
+django-post-office and django-mailer were evaluated first. Both queue mail in the database, but neither has a unique
+key per recipient and reason, skip-locked claiming for several workers, or a state for "handed over, outcome
+unknown" apart from "never handed over"; those are the guarantees of this product, so the outbox is our own.
+"""
+
+import hashlib
+import logging
+import secrets
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import MailPreferences, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT_SALT = "crm.outbox.opt-out"
+
+
+@dataclass
+class Mail:
+    """A mail to write to the outbox: its key (recipient and reason), kind, templates and their context."""
+
+    key: str
+    kind: str
+    template: str
+    context: dict = field(default_factory=dict)
+    user: AbstractBaseUser | None = None
+    contact: object | None = None
+
+
+def opt_out_token(*, kind: str, user_id: int | None = None, contact_id: int | None = None) -> str:
+    """A signed token for the one-click opt-out link: a contact stops all mail, a user stops one kind."""
+    recipient = {"contact": contact_id} if contact_id else {"user": user_id, "kind": kind}
+    return signing.dumps(recipient, salt=OPT_OUT_SALT, compress=True)
+
+
+def opt_out_read(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def mail_opt_out(*, recipient: dict) -> str:
+    """Apply a one-click opt-out; returns the recipient's language. A contact stops all mail, a user one kind."""
+    from stakeholders.models import Contact
+
+    if "contact" in recipient:
+        contact = Contact.objects.filter(pk=recipient["contact"]).first()
+        if contact is None:
+            return settings.LANGUAGE_CODE
+        if contact.mail_opted_out_at is None:
+            contact.mail_opted_out_at = timezone.now()
+            contact.save(update_fields=["mail_opted_out_at", "updated_at"])
+        return contact.preferred_language
+    user = get_user_model().objects.filter(pk=recipient["user"]).first()
+    if user is None:
+        return settings.LANGUAGE_CODE
+    preferences = MailPreferences.of(user)
+    preferences.opt_out(recipient["kind"])
+    preferences.save()
+    return preferences.language
+
+
+def _recipient(mail: Mail) -> tuple[str, str, str] | None:
+    """Address, language and opt-out token of a mail's recipient, or None if they take no mail now."""
+    if mail.contact is not None:
+        contact = mail.contact
+        if not contact.email or _contact_refuses_mail(contact):
+            return None
+        return contact.email, contact.preferred_language, opt_out_token(kind=mail.kind, contact_id=contact.pk)
+    user = mail.user
+    preferences = MailPreferences.of(user)
+    if not user.email or not user.is_active or not preferences.wants(mail.kind):
+        return None
+    return user.email, preferences.language, opt_out_token(kind=mail.kind, user_id=user.pk)
+
+
+def _contact_refuses_mail(contact) -> bool:
+    return not contact.is_active or contact.mail_opted_out_at is not None
+
+
+def message_id_for(key: str) -> str:
+    """The same key always gives the same Message-ID, so a mail sent again by hand is recognisably the same."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
+
+
+def _render(mail: Mail, *, language: str, opt_out_url: str) -> tuple[str, str, str]:
+    context = {**mail.context, "opt_out_url": opt_out_url, "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{mail.template}/subject.txt", context).split())
+        text = render_to_string(f"{mail.template}/body.txt", context)
+        html = render_to_string(f"{mail.template}/body.html", context)
+    return subject, text, html
+
+
+def outbox_enqueue(*, mails: list[Mail]) -> int:
+    """Write these mails in the caller's transaction; a key that is already in the outbox is skipped.
+
+    Recipients who take no mail now (inactive, opted out, no address) get no row. Returns how many rows were written.
+    Two callers at once are safe: the unique key makes the database keep the first row and skip the second.
+    """
+    known = set(
+        OutboxMessage.objects.filter(idempotency_key__in=[mail.key for mail in mails]).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    rows = []
+    for mail in mails:
+        recipient = None if mail.key in known else _recipient(mail)
+        if recipient is None:
+            continue
+        address, language, token = recipient
+        opt_out_url = settings.SITE_URL + reverse("mail-opt-out", args=[token])
+        subject, text, html = _render(mail, language=language, opt_out_url=opt_out_url)
+        rows.append(
+            OutboxMessage(
+                idempotency_key=mail.key,
+                kind=mail.kind,
+                user=mail.user if mail.contact is None else None,
+                contact=mail.contact,
+                to_address=address,
+                language=language,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                opt_out_url=opt_out_url,
+                message_id=message_id_for(mail.key),
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    if rows:
+        transaction.on_commit(outbox_kick)
+    return len(rows)
+
+
+def outbox_kick() -> None:
+    """Ask a worker to sweep now. Best effort: with the broker down the periodic sweep sends the mail later."""
+    from .tasks import outbox_sweep
+
+    try:
+        outbox_sweep.apply_async(retry=False)
+    except Exception as error:  # noqa: BLE001 (any broker failure: the sweep is the guarantee)
+        logger.warning("outbox: could not kick the sweep, the periodic sweep will send: %s", error)
+
+
+def outbox_expire_sending(*, now: datetime | None = None) -> int:
+    """Rows whose sending lease ran out: the server may have them, so they are never sent again automatically."""
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(status=OutboxStatus.SENDING, lease_expires_at__lt=now).update(
+        status=OutboxStatus.UNCERTAIN,
+        last_error="The sending lease ran out before the outcome was recorded; the server may have the mail.",
+        updated_at=now,
+    )
+
+
+def outbox_claim_batch(*, now: datetime | None = None) -> tuple[uuid.UUID, list[int]] | None:
+    """Reserve up to a batch of due rows for one task, skipping rows another sweep holds locked."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[: settings.OUTBOX_BATCH_SIZE]
+        )
+        if not ids:
+            return None
+        OutboxMessage.objects.filter(id__in=ids).update(
+            claim_token=token, lease_expires_at=now + timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+        )
+    return token, ids
+
+
+def suppression_reason(message: OutboxMessage) -> str:
+    """Why this mail must not go out now, or "" if it may. Asked inside the claim, just before sending."""
+    if message.contact_id:
+        if message.contact.mail_opted_out_at is not None:
+            return "The contact opted out of mail."
+        if not message.contact.is_active:
+            return "The contact is no longer active."
+        return ""
+    if message.user_id:
+        if not message.user.is_active:
+            return "The user is no longer active."
+        if not MailPreferences.of(message.user).wants(message.kind):
+            return "The user switched this mail off."
+        return ""
+    return "The recipient no longer exists."
+
+
+def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
+    """Send the rows of one claim over one SMTP connection. Rows no longer held by this claim are left alone."""
+    with SmtpSession() as smtp:
+        for message_id in message_ids:
+            _send_one(message_id=message_id, claim_token=claim_token, smtp=smtp)
+
+
+def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(of=("self",))
+            .select_related("user__mail_preferences", "contact")
+            .filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token)
+            .first()
+        )
+        if message is None:
+            return
+        reason = suppression_reason(message)
+        if reason:
+            _finish(message, status=OutboxStatus.SUPPRESSED, last_error=reason)
+            return
+        message.status = OutboxStatus.SENDING
+        message.attempts += 1
+        message.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+        message.save(update_fields=["status", "attempts", "lease_expires_at", "updated_at"])
+    try:
+        smtp.send(message)
+    except SmtpRefused as refusal:
+        if refusal.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            _finish(message, status=OutboxStatus.FAILED, last_error=str(refusal))
+        else:
+            _finish(
+                message,
+                status=OutboxStatus.PENDING,
+                last_error=str(refusal),
+                next_attempt_at=timezone.now() + retry_delay(attempts=message.attempts),
+            )
+    except SmtpOutcomeUnknown as unknown:
+        _finish(message, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
+    else:
+        _finish(message, status=OutboxStatus.SENT, sent_at=timezone.now())
+
+
+def _finish(message: OutboxMessage, *, status: str, **fields) -> None:
+    # Conditional on the state this task left the row in: if a slow send was meanwhile marked uncertain, the 250
+    # still wins, but nothing else overwrites what another process decided.
+    expected = [OutboxStatus.PENDING] if message.status == OutboxStatus.PENDING else [message.status]
+    if status == OutboxStatus.SENT:
+        expected.append(OutboxStatus.UNCERTAIN)
+    OutboxMessage.objects.filter(id=message.id, status__in=expected).update(
+        status=status, claim_token=None, lease_expires_at=None, updated_at=timezone.now(), **fields
+    )
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """Exponential backoff with jitter, so that mails refused together do not all come back together."""
+    ceiling = min(settings.OUTBOX_RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return timedelta(seconds=secrets.SystemRandom().uniform(ceiling / 2, ceiling))
+
+
+def outbox_resend(*, message_ids: list[int]) -> int:
+    """Queue failed or uncertain mails again, by hand. They keep their Message-ID, so a copy is recognisable."""
+    count = OutboxMessage.objects.filter(
+        id__in=message_ids, status__in=[OutboxStatus.FAILED, OutboxStatus.UNCERTAIN]
+    ).update(
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claim_token=None,
+        lease_expires_at=None,
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    if count:
+        transaction.on_commit(outbox_kick)
+    return count
+
+
+class SmtpRefused(Exception):
+    """The server refused the mail, or it never reached the server: safe to try again unless permanent."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+    @classmethod
+    def from_reply(cls, code: int, reply: bytes | str) -> "SmtpRefused":
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return cls(f"{code} {text}", permanent=500 <= code < 600)
+
+
+class SmtpOutcomeUnknown(Exception):
+    """The connection broke while the server had the message: it may have been delivered."""
+
+
+class SmtpSession:
+    """One SMTP connection for a batch, speaking the protocol step by step.
+
+    Written on smtplib rather than Django's mail backend because the outbox must know in which step a failure came:
+    a refusal or a broken connection before DATA means the server has nothing and we may retry; a break after the
+    message went out means the outcome is unknown and we must not.
+    """
+
+    def __init__(self):
+        self.connection: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                self.connection.close()
+            self.connection = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.connection is None:
+            smtp_class = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
+            connection = smtp_class(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT)
+            if settings.EMAIL_USE_TLS:
+                connection.starttls(context=ssl.create_default_context())
+            if settings.EMAIL_HOST_USER:
+                connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+            self.connection = connection
+        return self.connection
+
+    def send(self, message: OutboxMessage) -> None:
+        raw = build_email(message).message().as_bytes(linesep="\r\n")
+        sender = settings.DEFAULT_FROM_EMAIL
+        try:
+            connection = self._connect()
+            code, reply = connection.mail(parseaddr(sender)[1])
+            if code != 250:
+                connection.rset()
+                raise SmtpRefused.from_reply(code, reply)
+            code, reply = connection.rcpt(message.to_address)
+            if code not in (250, 251):
+                connection.rset()
+                raise SmtpRefused.from_reply(code, reply)
+        except SmtpRefused:
+            raise
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise SmtpRefused(f"Not handed over: {error!r}") from error
+        try:
+            connection.data(raw)
+        except smtplib.SMTPDataError as error:
+            raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise SmtpOutcomeUnknown(f"Connection lost during DATA: {error!r}") from error
+
+
+def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_address],
+        headers={
+            "Message-ID": message.message_id,
+            # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
+            "List-Unsubscribe": f"<{message.opt_out_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": message.language,
+        },
+    )
+    email.attach_alternative(message.body_html, "text/html")
+    return email
