@@ -352,6 +352,7 @@ class SmtpSession:
         sender = settings.DEFAULT_FROM_EMAIL
         try:
             connection = self._connect()
+            connection.ehlo_or_helo_if_needed()
             code, reply = connection.mail(parseaddr(sender)[1])
             if code != 250:
                 connection.rset()
@@ -369,12 +370,14 @@ class SmtpSession:
             self.close()
             raise SmtpRefused(f"Not handed over: {error!r}") from error
         try:
-            connection.data(raw)
+            code, reply = connection.data(raw)  # raises on a refused DATA command, returns the final reply
         except smtplib.SMTPDataError as error:
             raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise SmtpOutcomeUnknown(f"Connection lost during DATA: {error!r}") from error
+        if code != 250:
+            raise SmtpRefused.from_reply(code, reply)
 
 
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:

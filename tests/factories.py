@@ -57,7 +57,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = "ngo"
     scope = "local"
     city = "Utrecht"
-    tier = factory.LazyFunction(lambda: Tier.objects.get(code="regular"))
+    # get_or_create: the tier comes from a data migration, which tests that flush the database remove.
+    tier = factory.LazyFunction(
+        lambda: Tier.objects.get_or_create(code="regular", defaults={"name": "Regulier", "cadence_days": 180})[0]
+    )
 
 
 class OrganisationRelationFactory(factory.django.DjangoModelFactory):

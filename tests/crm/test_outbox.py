@@ -1,0 +1,241 @@
+"""The outbox in one process: what is written, when, and what sending does with each answer of a real SMTP server."""
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import MailKind, MailPreferences, OutboxMessage, OutboxStatus
+from crm.outbox import Mail, outbox_claim_batch, outbox_enqueue, outbox_expire_sending, outbox_resend, outbox_send_batch
+from tests.factories import ContactFactory, UserFactory
+from tests.smtp_server import ACCEPT, HANG_UP, PERMANENT_FAILURE, TEMPORARY_FAILURE, SmtpServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp(settings):
+    with SmtpServer() as server:
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        yield server
+
+
+def invitation_for(contact, key="survey:1"):
+    return Mail(
+        key=f"{key}:{contact.pk}",
+        kind=MailKind.SURVEY_INVITATION,
+        template="emails/owner_assigned",
+        context={"organisation": contact.organisation, "log_url": "https://example.test/"},
+        contact=contact,
+    )
+
+
+def send_due() -> None:
+    while claim := outbox_claim_batch():
+        claim_token, message_ids = claim
+        outbox_send_batch(claim_token=claim_token, message_ids=message_ids)
+
+
+def make_due_again() -> None:
+    OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
+
+
+def test_a_committed_mail_is_one_row_and_a_rolled_back_one_none():
+    contact, other = ContactFactory(), ContactFactory()
+    with transaction.atomic():
+        outbox_enqueue(mails=[invitation_for(contact)])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox_enqueue(mails=[invitation_for(other)])
+        raise RuntimeError("the cause of the mail fails")
+    assert list(OutboxMessage.objects.values_list("to_address", flat=True)) == [contact.email]
+
+
+def test_the_same_recipient_and_reason_is_written_once():
+    contact = ContactFactory()
+    assert outbox_enqueue(mails=[invitation_for(contact)]) == 1
+    assert outbox_enqueue(mails=[invitation_for(contact), invitation_for(contact)]) == 0
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_opted_out_contacts_and_inactive_users_get_no_row():
+    opted_out = ContactFactory(mail_opted_out_at=timezone.now())
+    inactive = UserFactory(is_active=False)
+    written = outbox_enqueue(
+        mails=[
+            invitation_for(opted_out),
+            Mail(key="x", kind=MailKind.OWNER_ASSIGNED, template="emails/owner_assigned", user=inactive),
+        ]
+    )
+    assert written == 0
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_mail_is_in_the_recipients_language_with_an_opt_out_link(smtp):
+    contact = ContactFactory(preferred_language="en")
+    outbox_enqueue(mails=[invitation_for(contact)])
+    send_due()
+    [message] = smtp.messages
+    assert message["Content-Language"] == "en"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.SENT and row.sent_at is not None
+    assert message["Message-ID"] == row.message_id
+    assert "".join(message["List-Unsubscribe"].split()) == f"<{row.opt_out_url}>"
+    text, html = (part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart())
+    assert "Stop these mails" in text and row.opt_out_url in text
+    assert f'href="{row.opt_out_url}"' in html
+
+
+def test_a_contact_who_opts_out_after_queueing_gets_nothing(smtp):
+    contact = ContactFactory()
+    outbox_enqueue(mails=[invitation_for(contact)])
+    contact.mail_opted_out_at = timezone.now()
+    contact.save()
+    send_due()
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get().status == OutboxStatus.SUPPRESSED
+
+
+def test_a_user_who_switches_the_digest_off_after_queueing_gets_nothing(smtp):
+    officer = UserFactory()
+    outbox_enqueue(
+        mails=[
+            Mail(
+                key="d",
+                kind=MailKind.OUTREACH_DIGEST,
+                template="emails/outreach_digest",
+                context={"recipient": officer},
+                user=officer,
+            )
+        ]
+    )
+    MailPreferences.objects.create(user=officer, digest_frequency="off")
+    send_due()
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get().status == OutboxStatus.SUPPRESSED
+
+
+def test_a_temporary_refusal_backs_off_and_goes_out_once_the_server_accepts(smtp):
+    contacts = ContactFactory.create_batch(3)
+    outbox_enqueue(mails=[invitation_for(contact) for contact in contacts])
+    smtp.answer(TEMPORARY_FAILURE)
+    send_due()
+    rows = OutboxMessage.objects.all()
+    assert {row.status for row in rows} == {OutboxStatus.PENDING}
+    assert all(row.attempts == 1 and row.next_attempt_at > timezone.now() for row in rows)
+    assert all(row.last_error.startswith("451") for row in rows)
+    send_due()
+    assert smtp.messages == [], "nothing is retried before its backoff ends"
+    smtp.answer(ACCEPT)
+    make_due_again()
+    send_due()
+    assert sorted(smtp.message_ids) == sorted(rows.values_list("message_id", flat=True))
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_a_permanent_refusal_fails_that_mail_after_one_attempt(smtp):
+    refused, accepted = ContactFactory(), ContactFactory()
+    outbox_enqueue(mails=[invitation_for(refused)])
+    smtp.answer(PERMANENT_FAILURE)
+    send_due()
+    smtp.answer(ACCEPT)
+    outbox_enqueue(mails=[invitation_for(accepted)])
+    send_due()
+    failed = OutboxMessage.objects.get(contact=refused)
+    assert (failed.status, failed.attempts) == (OutboxStatus.FAILED, 1)
+    assert failed.last_error.startswith("554")
+    assert OutboxMessage.objects.get(contact=accepted).status == OutboxStatus.SENT
+
+
+def test_an_unreachable_server_is_a_temporary_failure(settings):
+    settings.EMAIL_PORT = 1  # nothing listens there
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    send_due()
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert "Not handed over" in row.last_error
+
+
+def test_a_connection_lost_after_the_data_makes_the_mail_uncertain_and_it_is_not_resent(smtp):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    smtp.answer(HANG_UP)
+    send_due()
+    smtp.answer(ACCEPT)
+    make_due_again()
+    send_due()
+    assert len(smtp.messages) == 1
+    assert OutboxMessage.objects.get().status == OutboxStatus.UNCERTAIN
+
+
+def test_a_send_whose_lease_ran_out_becomes_uncertain_and_an_administrator_can_resend_it(smtp):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    OutboxMessage.objects.update(status=OutboxStatus.SENDING, lease_expires_at=timezone.now())
+    assert outbox_expire_sending() == 1
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.UNCERTAIN
+    send_due()
+    assert smtp.messages == []
+    assert outbox_resend(message_ids=[row.pk]) == 1
+    send_due()
+    assert smtp.message_ids == [row.message_id]
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+def test_a_claimed_batch_is_not_claimed_twice_until_its_lease_runs_out():
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    assert outbox_claim_batch() is not None
+    assert outbox_claim_batch() is None
+    OutboxMessage.objects.update(lease_expires_at=timezone.now())
+    assert outbox_claim_batch() is not None
+
+
+def test_a_stale_claim_sends_nothing(smtp):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    stale_token, message_ids = outbox_claim_batch()
+    OutboxMessage.objects.update(lease_expires_at=timezone.now())
+    fresh_token, _ids = outbox_claim_batch()
+    outbox_send_batch(claim_token=stale_token, message_ids=message_ids)
+    assert smtp.messages == []
+    outbox_send_batch(claim_token=fresh_token, message_ids=message_ids)
+    assert len(smtp.messages) == 1
+
+
+def test_the_opt_out_link_asks_first_and_then_stops_all_mail_to_the_contact(client):
+    contact = ContactFactory(preferred_language="en")
+    outbox_enqueue(mails=[invitation_for(contact)])
+    link = OutboxMessage.objects.get().opt_out_url.removeprefix("http://127.0.0.1:8000")
+    assert client.get(link).status_code == 200
+    contact.refresh_from_db()
+    assert contact.mail_opted_out_at is None, "a link scanner's GET changes nothing"
+    response = client.post(link)
+    assert response.status_code == 200
+    assert "You will receive no more of these mails" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.mail_opted_out_at is not None
+
+
+def test_the_opt_out_link_of_a_user_stops_only_that_kind_of_mail(client):
+    officer = UserFactory()
+    outbox_enqueue(
+        mails=[
+            Mail(
+                key="d",
+                kind=MailKind.OUTREACH_DIGEST,
+                template="emails/outreach_digest",
+                context={"recipient": officer},
+                user=officer,
+            )
+        ]
+    )
+    link = OutboxMessage.objects.get().opt_out_url.removeprefix("http://127.0.0.1:8000")
+    client.post(link)
+    preferences = MailPreferences.objects.get(user=officer)
+    assert preferences.digest_frequency == "off"
+    assert preferences.follow_up_reminders is True
+
+
+def test_a_forged_opt_out_link_gets_a_clear_page(client):
+    response = client.post("/mail/stop/not-a-token/")
+    assert response.status_code == 404
+    assert "link" in response.content.decode()
