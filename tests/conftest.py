@@ -3,7 +3,14 @@
 import pytest
 
 from crm import roles
+from tests.brokers import use_broker
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def in_memory_broker():
+    """Kicks from tests without a worker stay in this process instead of piling up in a shared Redis."""
+    use_broker("memory://")
 
 
 @pytest.fixture
