@@ -19,9 +19,9 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import psycopg
+from database import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8799
@@ -38,14 +38,6 @@ ENV = {
     "CACHE_URL": "redis://127.0.0.1:6379/4",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
-
-
-def fresh_database() -> None:
-    name = urlparse(URL).path.lstrip("/")
-    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
 
 
 def seed() -> str:
@@ -157,7 +149,7 @@ def summary(latencies: list[float]) -> tuple[float, float]:
 
 
 def main() -> None:
-    fresh_database()
+    fresh_database(URL, ENV)
     secret = seed()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "crm.wsgi:application", "--bind", f"127.0.0.1:{PORT}",

@@ -211,11 +211,17 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 # The right-hand side of every Message-ID, so that a resent mail keeps the id its first try had.
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="crm.localhost")
 
+
 # Retention (stakeholders/retention.py): days after which records are anonymised. Empty: kept (the default).
+def _days_or_none(variable: str) -> int | None:
+    value = env.str(variable, default="")
+    return int(value) if value else None
+
+
 RETENTION_DAYS = {
-    "interaction": env.int("RETENTION_INTERACTION_DAYS", default=None),
-    "contact": env.int("RETENTION_INACTIVE_CONTACT_DAYS", default=None),
-    "outbox": env.int("RETENTION_OUTBOX_DAYS", default=None),
+    "interaction": _days_or_none("RETENTION_INTERACTION_DAYS"),
+    "contact": _days_or_none("RETENTION_INACTIVE_CONTACT_DAYS"),
+    "outbox": _days_or_none("RETENTION_OUTBOX_DAYS"),
 }
 
 # Celery. The development default is kombu's filesystem transport, so `make run` needs no broker server;
