@@ -45,9 +45,9 @@ def seed() -> None:
                 country, street_address, postal_code, city, website, email, phone, owner_id, influence, interest,
                 status, notes, next_contact_due_on, created_at, updated_at)
             SELECT 'Organisatie ' || n, '', 'ngo', 'local', '', '', 'NL', '', '', '', '', '', '',
-                CASE WHEN n % 50 = 0 THEN NULL ELSE (%(ids)s::bigint[])[1 + n % %(officers)s] END, 3, 3,
-                CASE WHEN n % 10 = 0 THEN 'archived' ELSE 'active' END, '',
-                current_date + (n * 7919 % 730 - 365), now(), now()
+                CASE WHEN n %% 50 = 0 THEN NULL ELSE (%(ids)s::bigint[])[1 + n %% %(officers)s] END, 3, 3,
+                CASE WHEN n %% 10 = 0 THEN 'archived' ELSE 'active' END, '',
+                current_date + (n * 7919 %% 730 - 365), now(), now()
             FROM generate_series(1, %(count)s) AS n
             """,
             {"ids": ids, "officers": OFFICERS, "count": ORGANISATIONS},
@@ -139,7 +139,13 @@ def delivery_figures(env: dict) -> None:
 
 
 def main() -> None:
-    env = {**os.environ, "DATABASE_URL": URL, "CELERY_BROKER_URL": BROKER, "DJANGO_SETTINGS_MODULE": "crm.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "CELERY_BROKER_URL": BROKER,
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
+    }
     fresh_database(URL, env)
     os.environ.update(env)
     import django

@@ -56,7 +56,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend"]
     readonly_fields = [field.name for field in OutboxMessage._meta.fields if field.name != "id"]
-    list_select_related = False
 
     def has_add_permission(self, request):
         return False

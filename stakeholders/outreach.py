@@ -24,9 +24,14 @@ from .selectors import organisations_due_for_outreach, organisations_overdue
 User = get_user_model()
 
 
-def interaction_log_url(organisation_id: int) -> str:
-    """Where a mail sends someone to log a contact with this organisation."""
-    return f"{settings.SITE_URL}{reverse('admin:stakeholders_interaction_add')}?organisation={organisation_id}"
+def interaction_log_url(organisation_id: int, *, base: str | None = None) -> str:
+    """Where a mail sends someone to log a contact with this organisation (`base` saves a reverse() per row)."""
+    base = base or interaction_log_base()
+    return f"{base}?organisation={organisation_id}"
+
+
+def interaction_log_base() -> str:
+    return f"{settings.SITE_URL}{reverse('admin:stakeholders_interaction_add')}"
 
 
 def _coordinators() -> list:
@@ -48,9 +53,10 @@ def outreach_digests_send(*, as_of: date | None = None) -> int:
     """
     today = as_of or timezone.localdate()
     per_owner: dict[int | None, list[dict]] = defaultdict(list)
+    base = interaction_log_base()
     for organisation in organisations_due_for_outreach(as_of=today):
         organisation["overdue_days"] = (today - organisation["next_contact_due_on"]).days
-        organisation["log_url"] = interaction_log_url(organisation["id"])
+        organisation["log_url"] = interaction_log_url(organisation["id"], base=base)
         per_owner[organisation["owner_id"]].append(organisation)
     coordinators = _coordinators() if per_owner.get(None) else []
     owners = User.objects.filter(id__in=[owner for owner in per_owner if owner]).select_related("mail_preferences")
@@ -89,8 +95,9 @@ def follow_up_reminders_send(*, as_of: date | None = None) -> int:
         .order_by("due_on", "id")
     )
     per_assignee = defaultdict(list)
+    base = interaction_log_base()
     for action in actions:
-        action.log_url = interaction_log_url(action.interaction.organisation_id)
+        action.log_url = interaction_log_url(action.interaction.organisation_id, base=base)
         per_assignee[action.assignee].append(action)
     mails = [
         Mail(

@@ -116,6 +116,16 @@ def test_a_user_who_switches_the_digest_off_after_queueing_gets_nothing(smtp):
     assert OutboxMessage.objects.get().status == OutboxStatus.SUPPRESSED
 
 
+def test_a_user_deactivated_after_queueing_gets_nothing(smtp):
+    officer = UserFactory()
+    outbox_enqueue(mails=[Mail(key="n", kind=MailKind.OWNER_ASSIGNED, template="emails/owner_assigned", user=officer)])
+    officer.is_active = False
+    officer.save()
+    send_due()
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get().status == OutboxStatus.SUPPRESSED
+
+
 def test_a_temporary_refusal_backs_off_and_goes_out_once_the_server_accepts(smtp):
     contacts = ContactFactory.create_batch(3)
     outbox_enqueue(mails=[invitation_for(contact) for contact in contacts])
@@ -239,3 +249,19 @@ def test_a_forged_opt_out_link_gets_a_clear_page(client):
     response = client.post("/mail/stop/not-a-token/")
     assert response.status_code == 404
     assert "link" in response.content.decode()
+
+
+def test_administrators_see_the_outbox_and_send_uncertain_mail_again(admin_client):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    row = OutboxMessage.objects.get()
+    OutboxMessage.objects.update(status=OutboxStatus.UNCERTAIN)
+    assert admin_client.get("/admin/crm/outboxmessage/?status=uncertain").status_code == 200
+    assert admin_client.get(f"/admin/crm/outboxmessage/{row.pk}/change/").status_code == 200
+
+    response = admin_client.post(
+        "/admin/crm/outboxmessage/", {"action": "resend", "_selected_action": [row.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)

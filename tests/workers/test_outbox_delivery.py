@@ -4,9 +4,12 @@ import os
 import signal
 from collections import Counter
 
+from django.apps import apps as django_apps
 from django.db import transaction
+from django_celery_beat.models import PeriodicTask
 
 from crm import roles
+from crm.jobs import beat_schedule_install
 from crm.models import MailKind, OutboxMessage, OutboxStatus
 from crm.outbox import Mail, outbox_enqueue
 from stakeholders.models import Organisation
@@ -53,6 +56,21 @@ def test_two_digest_runs_at_once_send_each_officer_one_digest(start_worker, smtp
     assert sorted(message["To"] for message in smtp.messages) == sorted(officer.email for officer in officers)
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 3
     assert_sent_once_each(smtp)
+
+
+def test_an_administrator_runs_a_periodic_job_from_admin(start_worker, smtp, admin_client, liaison_officer):
+    beat_schedule_install(django_apps)  # the migration's rows are gone: these tests flush the database
+    OrganisationFactory(owner=liaison_officer, next_contact_due_on="2026-01-01")
+    start_worker()
+    digest_job = PeriodicTask.objects.get(name="outreach-digest")
+
+    response = admin_client.post(
+        "/admin/django_celery_beat/periodictask/", {"action": "run_tasks", "_selected_action": [digest_job.pk]}
+    )
+
+    assert response.status_code == 302
+    wait_for(lambda: len(smtp.messages) == 1 and outbox_settled(), timeout=60, what="the digest", between=sweep)
+    assert smtp.messages[0]["To"] == liaison_officer.email
 
 
 def test_mail_refused_for_a_while_goes_out_once_the_server_accepts_again(start_worker, smtp):
