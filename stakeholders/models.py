@@ -493,8 +493,12 @@ class OverdueCount(models.Model):
         verbose_name = _("overdue count")
         verbose_name_plural = _("overdue counts")
         constraints = [
+            # Two partial constraints rather than NULLS NOT DISTINCT, which SQLite (make run) lacks.
             models.UniqueConstraint(
-                fields=["taken_on", "owner"], nulls_distinct=False, name="overdue_count_once_per_day"
+                fields=["taken_on", "owner"], condition=Q(owner__isnull=False), name="overdue_count_once_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["taken_on"], condition=Q(owner__isnull=True), name="overdue_count_unowned_once_per_day"
             ),
         ]
 

@@ -44,7 +44,10 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'overdue count',
                 'verbose_name_plural': 'overdue counts',
-                'constraints': [models.UniqueConstraint(fields=('taken_on', 'owner'), name='overdue_count_once_per_day', nulls_distinct=False)],
+                'constraints': [
+                    models.UniqueConstraint(condition=models.Q(('owner__isnull', False)), fields=('taken_on', 'owner'), name='overdue_count_once_per_day'),
+                    models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('taken_on',), name='overdue_count_unowned_once_per_day'),
+                ],
             },
         ),
     ]
