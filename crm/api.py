@@ -196,6 +196,17 @@ class ReadAuthenticatedWriteWithPermission(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
+class ReadWithPermission(ReadAuthenticatedWriteWithPermission):
+    """For records not every signed-in client may read: reading too needs the role's view permission."""
+
+    message = _("Your role does not allow you to see this.")
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
 class TokenScope(permissions.BasePermission):
     message = _("This token may only read.")
 

@@ -47,6 +47,18 @@ JOBS: dict[str, Job] = {
         description=_("Mail the coordinators last week's contacts per kind of organisation and overdue counts."),
         crontab={"minute": "30", "hour": "7", "day_of_week": "1"},
     ),
+    # Every ten minutes: open scheduled survey rounds (inviting their contacts) and close ended ones.
+    "survey-rounds": Job(
+        task="surveys.tasks.survey_rounds_advance",
+        description=_("Open survey rounds whose time came, inviting their contacts, and close rounds that ended."),
+        every_seconds=600,
+    ),
+    # Weekdays 09:00 Amsterdam: reminders to invitees who have not answered, as each round's rules say.
+    "survey-reminders": Job(
+        task="surveys.tasks.survey_reminders_send",
+        description=_("Remind invitees of open survey rounds who have not answered yet."),
+        crontab={"minute": "0", "hour": "9", "day_of_week": "1-5"},
+    ),
     # Nightly 02:30 Amsterdam: anonymise what is older than the retention periods (nothing unless configured).
     "retention": Job(
         task="stakeholders.tasks.retention_apply",

@@ -17,6 +17,7 @@ import secrets
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -37,6 +38,12 @@ from .models import MailPreferences, OutboxMessage, OutboxStatus
 logger = logging.getLogger(__name__)
 
 OPT_OUT_SALT = "crm.outbox.opt-out"
+
+# A personal secret (a survey link) must not rest in the outbox: templates put this marker where it goes, and the
+# kind's personaliser makes the secret at sending time, so it exists only in the mail on its way out.
+PERSONAL_LINK = "[[personal-link]]"
+# Per kind of mail: a function(message) -> the personal link, or None if the mail no longer applies.
+PERSONALISERS: dict[str, Callable[[OutboxMessage], str | None]] = {}
 
 
 @dataclass
@@ -110,7 +117,12 @@ def message_id_for(key: str) -> str:
 
 
 def _render(mail: Mail, *, language: str, opt_out_url: str) -> tuple[str, str, str]:
-    context = {**mail.context, "opt_out_url": opt_out_url, "site_url": settings.SITE_URL}
+    context = {
+        **mail.context,
+        "opt_out_url": opt_out_url,
+        "site_url": settings.SITE_URL,
+        "personal_link": PERSONAL_LINK,
+    }
     with translation.override(language):
         subject = " ".join(render_to_string(f"{mail.template}/subject.txt", context).split())
         text = render_to_string(f"{mail.template}/body.txt", context)
@@ -234,6 +246,10 @@ def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -
         if message is None:
             return
         reason = suppression_reason(message)
+        personal_link = ""
+        if not reason and message.kind in PERSONALISERS:
+            personal_link = PERSONALISERS[message.kind](message)
+            reason = "" if personal_link else "The mail no longer applies (answered, or the round closed)."
         if reason:
             _finish(message, status=OutboxStatus.SUPPRESSED, last_error=reason)
             return
@@ -242,7 +258,7 @@ def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -
         message.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
         message.save(update_fields=["status", "attempts", "lease_expires_at", "updated_at"])
     try:
-        smtp.send(message)
+        smtp.send(message, personal_link=personal_link)
     except SmtpRefused as refusal:
         if refusal.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             _finish(message, status=OutboxStatus.FAILED, last_error=str(refusal))
@@ -347,8 +363,8 @@ class SmtpSession:
             self.connection = connection
         return self.connection
 
-    def send(self, message: OutboxMessage) -> None:
-        raw = build_email(message).message().as_bytes(linesep="\r\n")
+    def send(self, message: OutboxMessage, *, personal_link: str = "") -> None:
+        raw = build_email(message, personal_link=personal_link).message().as_bytes(linesep="\r\n")
         sender = settings.DEFAULT_FROM_EMAIL
         try:
             connection = self._connect()
@@ -380,10 +396,10 @@ class SmtpSession:
             raise SmtpRefused.from_reply(code, reply)
 
 
-def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body_text,
+        body=message.body_text.replace(PERSONAL_LINK, personal_link),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_address],
         headers={
@@ -395,5 +411,5 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
             "Content-Language": message.language,
         },
     )
-    email.attach_alternative(message.body_html, "text/html")
+    email.attach_alternative(message.body_html.replace(PERSONAL_LINK, personal_link), "text/html")
     return email

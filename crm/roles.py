@@ -19,6 +19,8 @@ STAKEHOLDER_RECORDS = [
     "stakeholders.followupaction",
 ]
 REFERENCE_DATA = ["stakeholders.tier", "stakeholders.tag", "stakeholders.topic"]
+# Survey set-up and invitations. Responses and answers are for no role: people see them only as suppressed results.
+SURVEY_RECORDS = ["surveys.questionnaire", "surveys.question", "surveys.surveyround", "surveys.invitation"]
 EVERYTHING = "*"
 
 # Per role: model -> actions ("view", "add", "change", "delete"). EVERYTHING grants every permission there is.
@@ -27,15 +29,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | str] = {
     COORDINATORS: {
         **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
         **dict.fromkeys(REFERENCE_DATA, ("view", "add", "change")),
+        **dict.fromkeys(SURVEY_RECORDS, ("view",)),
     },
     LIAISON_OFFICERS: {
         **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
         "stakeholders.tier": ("view",),
         "stakeholders.tag": ("view", "add"),
         "stakeholders.topic": ("view", "add"),
+        "surveys.surveyround": ("view",),
     },
-    RESEARCHERS: dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)),
-    READ_ONLY: dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)),
+    RESEARCHERS: {
+        **dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)),
+        **dict.fromkeys(SURVEY_RECORDS, ("view", "add", "change")),
+    },
+    READ_ONLY: {**dict.fromkeys(STAKEHOLDER_RECORDS + REFERENCE_DATA, ("view",)), "surveys.surveyround": ("view",)},
 }
 
 
@@ -43,6 +50,7 @@ def roles_sync(apps, schema_editor=None) -> None:
     """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
     from django.apps import apps as installed_apps
     from django.contrib.auth.management import create_permissions
+    from django.db.models import Q
 
     # Permissions are normally created after all migrations ran; a data migration needs them now.
     for app_config in installed_apps.get_app_configs():
@@ -55,11 +63,10 @@ def roles_sync(apps, schema_editor=None) -> None:
         if grants == EVERYTHING:
             group.permissions.set(permission_model.objects.all())
             continue
-        permissions = []
+        # A model that a later migration adds has no permissions yet; that migration runs this again.
+        wanted = Q()
         for model_label, actions in grants.items():
             app_label, model = model_label.split(".")
             for action in actions:
-                permissions.append(
-                    permission_model.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                )
-        group.permissions.set(permissions)
+                wanted |= Q(content_type__app_label=app_label, codename=f"{action}_{model}")
+        group.permissions.set(permission_model.objects.filter(wanted))

@@ -212,6 +212,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="crm.localhost")
 
 
+# Surveys: how long the session lasts that a personal link is exchanged for, and link attempts per client a minute.
+SURVEY_SESSION_SECONDS = env.int("SURVEY_SESSION_SECONDS", default=4 * 3600)
+SURVEY_LINK_ATTEMPTS_PER_MINUTE = env.int("SURVEY_LINK_ATTEMPTS_PER_MINUTE", default=10)
+
+
 # Retention (stakeholders/retention.py): days after which records are anonymised. Empty: kept (the default).
 def _days_or_none(variable: str) -> int | None:
     value = env.str(variable, default="")

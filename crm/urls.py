@@ -17,10 +17,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("mail/stop/<str:token>/", views.opt_out, name="mail-opt-out"),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("api/v1/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("api/v1/", include("stakeholders.api.urls")),
+    path("api/v1/", include("surveys.api.urls")),
 ]
 
 handler404 = api.not_found

@@ -77,6 +77,9 @@ class OrganisationFilterSet(ChangedSinceMixin):
 class ContactFilterSet(ChangedSinceMixin):
     organisation = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
     kind = filters.ChoiceFilter(field_name="organisation__kind", choices=OrganisationKind.choices, label=_("kind"))
+    scope = filters.ChoiceFilter(field_name="organisation__scope", choices=Scope.choices, label=_("scope"))
+    label = filters.CharFilter(field_name="organisation__tags__name", distinct=True, label=_("label"))
+    owner = filters.CharFilter(field_name="organisation__owner__username", label=_("liaison officer (user name)"))
     level = filters.ChoiceFilter(choices=ContactLevel.choices, label=_("level"))
     language = filters.ChoiceFilter(field_name="preferred_language", choices=Language.choices, label=_("language"))
     active = StrictBooleanFilter(field_name="is_active", label=_("active"))

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +15,7 @@ from stakeholders.models import (
     Tier,
     Topic,
 )
+from surveys.models import Invitation, Question, Questionnaire, SurveyRound
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -100,3 +103,42 @@ class FollowUpActionFactory(factory.django.DjangoModelFactory):
 
     interaction = factory.SubFactory(InteractionFactory)
     description = "Verslag rondsturen"
+
+
+def questionnaire_with_questions() -> Questionnaire:
+    """A small questionnaire with one question of each kind, independent of the default one."""
+    questionnaire = Questionnaire.objects.create(name="Testvragenlijst")
+    Question.objects.bulk_create(
+        [
+            Question(questionnaire=questionnaire, position=1, code="overall_grade", kind="grade",
+                     text_nl="Rapportcijfer", text_en="Overall grade", required=True),
+            Question(questionnaire=questionnaire, position=2, code="reliability", kind="likert",
+                     text_nl="De dienst is betrouwbaar.", text_en="The agency is reliable."),
+            Question(questionnaire=questionnaire, position=3, code="directing_role", kind="choice",
+                     text_nl="Regierol", text_en="Directing role",
+                     choices=[{"value": "right", "nl": "Passend", "en": "Right"},
+                              {"value": "too_little", "nl": "Te weinig", "en": "Too little"}]),
+            Question(questionnaire=questionnaire, position=4, code="wishes", kind="text",
+                     text_nl="Wensen", text_en="Wishes"),
+        ]
+    )  # fmt: skip
+    return questionnaire
+
+
+class SurveyRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyRound
+
+    name = factory.Sequence(lambda n: f"Reputatieonderzoek {2020 + n}")
+    questionnaire = factory.LazyFunction(questionnaire_with_questions)
+    status = "open"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(SurveyRoundFactory)
+    contact = factory.SubFactory(ContactFactory)

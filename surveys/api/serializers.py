@@ -1,0 +1,73 @@
+"""Survey rounds and their results on the wire: only rounds and suppressed aggregates, never a single response."""
+
+from rest_framework import serializers
+
+from crm.serializers import StrictModelSerializer
+
+from ..models import QuestionKind, SurveyRound
+
+
+class SurveyRoundSerializer(StrictModelSerializer):
+    questionnaire = serializers.CharField(source="questionnaire.name", read_only=True)
+    invitation_count = serializers.IntegerField(read_only=True)
+    response_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SurveyRound
+        fields = [
+            "id", "name", "status", "questionnaire", "opens_at", "closes_at", "min_group_size",
+            "invitation_count", "response_count", "interview_responses",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CellSerializer(serializers.Serializer):
+    group = serializers.CharField(source="label", help_text="The group, or the round in a trend.")
+    n = serializers.SerializerMethodField(help_text="Number of answers; empty when the group is suppressed.")
+    mean = serializers.FloatField(allow_null=True)
+    standard_deviation = serializers.FloatField(source="sd", allow_null=True)
+    suppressed = serializers.BooleanField(help_text="True when the group is too small to show.")
+
+    def get_n(self, cell) -> int | None:
+        return None if cell.suppressed else cell.n
+
+
+class DistributionSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+    count = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        label, count = instance
+        return {"answer": label, "count": count}
+
+
+class BreakdownSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    groups = CellSerializer(many=True)
+
+    def to_representation(self, instance):
+        dimension, cells = instance
+        return {"dimension": dimension, "groups": CellSerializer(cells, many=True).data}
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    code = serializers.CharField(source="question.code")
+    text = serializers.CharField(source="question.text")
+    kind = serializers.ChoiceField(source="question.kind", choices=QuestionKind.choices)
+    overall = CellSerializer()
+    distribution = DistributionSerializer(many=True)
+    breakdowns = BreakdownSerializer(many=True, source="breakdown_list")
+    open_answers = serializers.ListField(child=serializers.CharField())
+    trend = CellSerializer(many=True)
+
+
+class RoundResultsSerializer(serializers.Serializer):
+    round = serializers.IntegerField(source="survey_round.pk")
+    invitations = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    interview_responses = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    min_group_size = serializers.IntegerField(source="survey_round.min_group_size")
+    suppressed = serializers.BooleanField(help_text="True when the round has too few responses to show anything.")
+    questions = QuestionResultSerializer(many=True)

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SCALES, Question, QuestionKind
+
+LIKERT_LABELS = {
+    1: _("strongly disagree"),
+    2: _("disagree"),
+    3: _("neither agree nor disagree"),
+    4: _("agree"),
+    5: _("strongly agree"),
+}
+
+
+def _field_for(question: Question) -> forms.Field:
+    common = {"label": question.text, "required": question.required}
+    if question.kind == QuestionKind.TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+    if question.kind == QuestionKind.CHOICE:
+        return forms.ChoiceField(choices=question.choice_options(), widget=forms.RadioSelect, **common)
+    low, high = SCALES[question.kind]
+    choices = [
+        (value, f"{value} – {LIKERT_LABELS[value]}" if question.kind == QuestionKind.LIKERT else str(value))
+        for value in range(low, high + 1)
+    ]
+    return forms.TypedChoiceField(choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **common)
+
+
+class AnswerForm(forms.Form):
+    """One field per question, in order; radio buttons and text areas, so it works without JavaScript."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {f"q_{question.code}": question for question in questions}
+        for name, question in self.questions.items():
+            self.fields[name] = _field_for(question)
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its field for screen readers; the template renders the message with this id.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-describedby": f"{name}-error", "aria-invalid": "true"})
+
+    def answers(self) -> dict[Question, object]:
+        return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}

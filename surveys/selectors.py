@@ -1,0 +1,215 @@
+"""Reads of surveys: who a round targets, and its results with every small group suppressed.
+
+Results are aggregated in SQL (count, mean, sample standard deviation per question and per group), a fixed number of
+queries per round whatever the number of responses. Suppression follows one rule: the cells left out of a table must
+together hold either nothing or at least the round's minimum group size, so no small group can be recovered by
+subtracting the shown cells from the total.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, QuerySet, StdDev
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.filters import ContactFilterSet
+from stakeholders.models import Contact, ContactLevel, OrganisationKind, OrganisationStatus, Scope
+
+from .models import SCALES, Answer, Question, QuestionKind, RoundStatus, SurveyRound
+
+BREAKDOWNS = {
+    "organisation_kind": (_("kind of organisation"), OrganisationKind),
+    "respondent_level": (_("level"), ContactLevel),
+    "organisation_scope": (_("scope"), Scope),
+}
+
+
+def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
+    """The contacts a round invites: its filters over active contacts with an address who accept mail."""
+    contacts = Contact.objects.filter(
+        is_active=True,
+        mail_opted_out_at__isnull=True,
+        anonymised_at__isnull=True,
+        organisation__status=OrganisationStatus.ACTIVE,
+    ).exclude(email="")
+    filtered = ContactFilterSet(data=survey_round.target_filter, queryset=contacts).qs
+    return filtered.select_related("organisation").order_by("organisation__name", "last_name", "id")
+
+
+def survey_rounds_list() -> QuerySet[SurveyRound]:
+    return (
+        SurveyRound.objects.select_related("questionnaire")
+        .annotate(
+            invitation_count=Count("invitations", distinct=True), response_count=Count("responses", distinct=True)
+        )
+        .order_by("-opens_at", "-id")
+    )  # a GROUP BY query drops Meta.ordering
+
+
+@dataclass
+class Cell:
+    """One figure of a results table: a group, its n, and its statistics unless it is suppressed."""
+
+    label: str
+    n: int
+    mean: float | None = None
+    sd: float | None = None
+    suppressed: bool = False
+
+    def hide(self) -> None:
+        self.suppressed, self.mean, self.sd = True, None, None
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    overall: Cell
+    distribution: list[tuple[str, int]] = field(default_factory=list)
+    breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
+    open_answers: list[str] = field(default_factory=list)
+    trend: list[Cell] = field(default_factory=list)
+
+    @property
+    def breakdown_list(self) -> list[tuple[str, list[Cell]]]:
+        return list(self.breakdowns.items())
+
+    @property
+    def breakdown_tables(self) -> list[tuple[str, list[Cell]]]:
+        return [(BREAKDOWNS[dimension][0], cells) for dimension, cells in self.breakdowns.items()]
+
+    @property
+    def bars(self) -> list[dict]:
+        """The distribution as bars of an SVG chart 100 units high, drawn by the template without any script."""
+        highest = max((count for _label, count in self.distribution), default=0) or 1
+        bars = []
+        for index, (label, count) in enumerate(self.distribution):
+            height = round(count / highest * 100)
+            bars.append({"label": label, "count": count, "x": index * 34, "y": 105 - height, "height": height})
+        return bars
+
+    @property
+    def chart_width(self) -> int:
+        return max(len(self.distribution) * 34, 34)
+
+
+@dataclass
+class RoundResults:
+    survey_round: SurveyRound
+    invitations: int
+    answered: int
+    responses: int
+    interview_responses: int
+    suppressed: bool
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(self.answered / self.invitations, 3) if self.invitations else None
+
+
+def suppress_small_groups(cells: list[Cell], *, minimum: int) -> None:
+    """Hide every group under the minimum, then the next smallest until the hidden ones hold enough together."""
+    hidden = [cell for cell in cells if 0 < cell.n < minimum]
+    shown = sorted((cell for cell in cells if cell.n >= minimum), key=lambda cell: cell.n)
+    while hidden and sum(cell.n for cell in hidden) < minimum and shown:
+        hidden.append(shown.pop(0))
+    for cell in hidden:
+        cell.hide()
+
+
+def _stats(row: dict) -> dict:
+    mean, sd = row["mean"], row["sd"]
+    return {"n": row["n"], "mean": round(mean, 2) if mean is not None else None, "sd": round(sd, 2) if sd else None}
+
+
+def round_results(*, survey_round: SurveyRound) -> RoundResults:
+    minimum = survey_round.min_group_size
+    questions = list(survey_round.questionnaire.questions.all())
+    answers = Answer.objects.filter(response__round=survey_round)
+    numbers = answers.filter(number__isnull=False)
+    aggregate = {"n": Count("id"), "mean": Avg("number"), "sd": StdDev("number", sample=True)}
+
+    overall = {row["question_id"]: _stats(row) for row in numbers.values("question_id").annotate(**aggregate)}
+    counts = {row["question_id"]: row["n"] for row in answers.values("question_id").annotate(n=Count("id"))}
+    distribution: dict[int, dict[str, int]] = {}
+    for row in numbers.values("question_id", "number").annotate(n=Count("id")):
+        distribution.setdefault(row["question_id"], {})[str(row["number"])] = row["n"]
+    for row in answers.filter(question__kind=QuestionKind.CHOICE).values("question_id", "text").annotate(n=Count("id")):
+        distribution.setdefault(row["question_id"], {})[row["text"]] = row["n"]
+    per_group: dict[str, dict[int, dict[str, dict]]] = {}
+    for dimension in BREAKDOWNS:
+        rows = numbers.values("question_id", f"response__{dimension}").annotate(**aggregate)
+        for row in rows:
+            per_group.setdefault(dimension, {}).setdefault(row["question_id"], {})[row[f"response__{dimension}"]] = (
+                _stats(row)
+            )
+    responses = survey_round.responses.count()
+    texts: dict[int, list[str]] = {}
+    if responses >= minimum:
+        # Random order, so the list says nothing about who answered when.
+        for question_id, text in (
+            answers.filter(question__kind=QuestionKind.TEXT).order_by("?").values_list("question_id", "text")
+        ):
+            texts.setdefault(question_id, []).append(text)
+
+    results = []
+    for question in questions:
+        stats = overall.get(question.pk, {"n": counts.get(question.pk, 0), "mean": None, "sd": None})
+        cell = Cell(label=str(_("all respondents")), **stats)
+        result = QuestionResult(question=question, overall=cell, open_answers=texts.get(question.pk, []))
+        if question.kind != QuestionKind.TEXT:
+            result.distribution = _ordered_distribution(question, distribution.get(question.pk, {}))
+        if question.is_numeric:
+            for dimension, (_label, choices) in BREAKDOWNS.items():
+                groups = per_group.get(dimension, {}).get(question.pk, {})
+                cells = [
+                    Cell(label=str(label), **groups.get(value, {"n": 0, "mean": None, "sd": None}))
+                    for value, label in choices.choices
+                ]
+                suppress_small_groups(cells, minimum=minimum)
+                result.breakdowns[dimension] = cells
+        if cell.n < minimum:
+            cell.hide()
+            result.distribution = []
+            result.breakdowns = {}
+        results.append(result)
+
+    answered = survey_round.invitations.filter(answered_on__isnull=False).count()
+    return RoundResults(
+        survey_round=survey_round,
+        invitations=survey_round.invitations.count(),
+        answered=answered,
+        responses=responses,
+        interview_responses=survey_round.interview_responses,
+        suppressed=responses < minimum,
+        questions=results,
+    )
+
+
+def _ordered_distribution(question: Question, counts: dict[str, int]) -> list[tuple[str, int]]:
+    if question.is_numeric:
+        low, high = SCALES[question.kind]
+        return [(str(value), counts.get(str(value), 0)) for value in range(low, high + 1)]
+    return [(label, counts.get(value, 0)) for value, label in question.choice_options()]
+
+
+def question_trend(*, code: str) -> list[Cell]:
+    """The mean of one question code per round, oldest round first; rounds under their minimum are suppressed."""
+    rows = (
+        Answer.objects.filter(question__code=code, number__isnull=False)
+        .exclude(response__round__status=RoundStatus.DRAFT)
+        .values(
+            "response__round_id",
+            "response__round__name",
+            "response__round__opens_at",
+            "response__round__min_group_size",
+        )  # fmt: skip
+        .annotate(n=Count("id"), mean=Avg("number"), sd=StdDev("number", sample=True))
+        .order_by("response__round__opens_at")
+    )
+    trend = []
+    for row in rows:
+        cell = Cell(label=row["response__round__name"], **_stats(row))
+        if cell.n < row["response__round__min_group_size"]:
+            cell.hide()
+        trend.append(cell)
+    return trend

@@ -1,0 +1,230 @@
+"""Writes of the survey lifecycle: rounds, invitations and their links, responses.
+
+The links: a secret of 256 bits from `secrets`, made when its mail is sent (crm/outbox.py's personaliser), of which
+only the SHA-256 digest is stored. The first link of an invitation that is used ends every link of it, and a link
+works only while its round is open and its invitation unanswered.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import MailKind, OutboxMessage
+from crm.outbox import Mail, outbox_enqueue
+from stakeholders.filters import ContactFilterSet
+
+from .models import Answer, Invitation, InvitationToken, Question, Response, RoundStatus, SurveyRound
+from .selectors import round_targets
+
+TARGET_FILTER_KEYS = {"kind", "scope", "level", "label", "owner"}
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def target_filter_validate(target_filter: dict) -> None:
+    """The target of a round is written with the contact list's filters; anything else is refused."""
+    unknown = set(target_filter) - TARGET_FILTER_KEYS
+    if unknown:
+        raise ValidationError(
+            {"target_filter": _("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
+        )
+    filterset = ContactFilterSet(data=target_filter)
+    if not filterset.is_valid():
+        reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+        raise ValidationError({"target_filter": reasons})
+
+
+@transaction.atomic
+def survey_round_create(**fields) -> SurveyRound:
+    survey_round = SurveyRound(**fields)
+    target_filter_validate(survey_round.target_filter)
+    survey_round.full_clean()
+    survey_round.save()
+    return survey_round
+
+
+def survey_round_schedule(*, survey_round: SurveyRound) -> SurveyRound:
+    """Approve a reviewed draft: the rounds job opens it, and invites its targets, when its opening comes."""
+    if survey_round.status != RoundStatus.DRAFT:
+        raise ValidationError(_("Only a draft round can be scheduled."))
+    if survey_round.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("This round would close before it opens.")})
+    SurveyRound.objects.filter(pk=survey_round.pk, status=RoundStatus.DRAFT).update(status=RoundStatus.SCHEDULED)
+    survey_round.refresh_from_db()
+    return survey_round
+
+
+def survey_rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
+    """Open the scheduled rounds whose time came (inviting their targets) and close the rounds whose time ended.
+
+    Each round opens in its own transaction with its invitations and their mails; a second copy of the job skips
+    the locked round and then finds it open, so nobody is invited twice.
+    """
+    now = now or timezone.now()
+    opened = invited = 0
+    while True:
+        with transaction.atomic():
+            survey_round = (
+                SurveyRound.objects.select_for_update(skip_locked=True)
+                .filter(status=RoundStatus.SCHEDULED, opens_at__lte=now, closes_at__gt=now)
+                .first()
+            )
+            if survey_round is None:
+                break
+            invited += _invite(survey_round)
+            survey_round.status = RoundStatus.OPEN
+            survey_round.save(update_fields=["status", "updated_at"])
+            opened += 1
+    closing = SurveyRound.objects.filter(status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED], closes_at__lte=now)
+    with transaction.atomic():
+        InvitationToken.objects.filter(invitation__round__in=closing).delete()
+        closed = closing.update(status=RoundStatus.CLOSED, updated_at=now)
+    return {"opened": opened, "invited": invited, "closed": closed}
+
+
+def _invite(survey_round: SurveyRound) -> int:
+    targets = round_targets(survey_round=survey_round).exclude(invitations__round=survey_round)
+    Invitation.objects.bulk_create(
+        [Invitation(round=survey_round, contact=contact) for contact in targets], ignore_conflicts=True
+    )
+    invitations = survey_round.invitations.select_related("contact__organisation")
+    return outbox_enqueue(
+        mails=[
+            Mail(
+                key=f"survey-invitation:{invitation.pk}",
+                kind=MailKind.SURVEY_INVITATION,
+                template="emails/survey_invitation",
+                context={"round": survey_round, "contact": invitation.contact},
+                contact=invitation.contact,
+            )
+            for invitation in invitations
+        ]
+    )
+
+
+def survey_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the invitees of open rounds who have not answered, as often and as late as each round says."""
+    now = now or timezone.now()
+    wait = ExpressionWrapper(F("round__reminder_after_days") * Value(timedelta(days=1)), output_field=DurationField())
+    due = (
+        Invitation.objects.filter(
+            round__status=RoundStatus.OPEN,
+            round__closes_at__gt=now,
+            answered_on__isnull=True,
+            reminders_sent__lt=F("round__max_reminders"),
+        )
+        .annotate(last_mail_at=Coalesce("last_reminded_at", "invited_at"), wait=wait)
+        .filter(last_mail_at__lte=now - F("wait"))
+        .select_related("round", "contact__organisation")
+    )
+    with transaction.atomic():
+        invitations = list(due.select_for_update(skip_locked=True, of=("self",)))
+        written = outbox_enqueue(
+            mails=[
+                Mail(
+                    key=f"survey-reminder:{invitation.pk}:{invitation.reminders_sent + 1}",
+                    kind=MailKind.SURVEY_REMINDER,
+                    template="emails/survey_reminder",
+                    context={"round": invitation.round, "contact": invitation.contact},
+                    contact=invitation.contact,
+                )
+                for invitation in invitations
+            ]
+        )
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation in invitations]).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminded_at=now
+        )
+    return written
+
+
+def invitation_link_issue(message: OutboxMessage) -> str | None:
+    """The personal link of an invitation mail, made now; None if the invitation no longer needs one.
+
+    Registered as the outbox personaliser of survey mails (surveys/apps.py); the key names the invitation.
+    """
+    invitation_id = int(message.idempotency_key.split(":")[1])
+    invitation = (
+        Invitation.objects.filter(
+            pk=invitation_id,
+            answered_on__isnull=True,
+            link_used_at__isnull=True,
+            round__status=RoundStatus.OPEN,
+            round__closes_at__gt=timezone.now(),
+        )
+        .only("pk")
+        .first()
+    )
+    if invitation is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    InvitationToken.objects.create(invitation=invitation, digest=_token_digest(token))
+    return settings.SITE_URL + reverse("surveys:redeem", args=[token])
+
+
+@transaction.atomic
+def invitation_token_redeem(*, token: str) -> Invitation | None:
+    """Exchange a link's secret for its invitation, once. Unknown, used and expired links all give None."""
+    now = timezone.now()
+    found = (
+        InvitationToken.objects.filter(
+            digest=_token_digest(token),
+            invitation__answered_on__isnull=True,
+            invitation__link_used_at__isnull=True,
+            invitation__round__status=RoundStatus.OPEN,
+            invitation__round__closes_at__gt=now,
+        )
+        .values_list("invitation_id", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    # Conditional: of two visits at the same moment, only one wins the link.
+    if not Invitation.objects.filter(pk=found, link_used_at__isnull=True).update(link_used_at=now):
+        return None
+    InvitationToken.objects.filter(invitation_id=found).delete()
+    return Invitation.objects.select_related("round__questionnaire", "contact__organisation").get(pk=found)
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, answers: dict[Question, object], by_interview: bool = False) -> None:
+    """Store one anonymous response: its answers, the segment and the day; the invitation learns only that day.
+
+    Refused: an invitation that is already answered, or whose round is not open.
+    """
+    today = timezone.localdate()
+    if invitation.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("This survey is closed."))
+    if not Invitation.objects.filter(pk=invitation.pk, answered_on__isnull=True).update(answered_on=today):
+        raise ValidationError(_("This invitation has been answered already."))
+    contact = invitation.contact
+    response = Response.objects.create(
+        round=invitation.round,
+        submitted_on=today,
+        organisation_kind=contact.organisation.kind,
+        organisation_scope=contact.organisation.scope,
+        respondent_level=contact.level,
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=question,
+            number=value if question.is_numeric else None,
+            text="" if question.is_numeric else str(value),
+        )
+        for question, value in answers.items()
+        if value not in (None, "")
+    )
+    InvitationToken.objects.filter(invitation=invitation).delete()
+    if by_interview:
+        SurveyRound.objects.filter(pk=invitation.round_id).update(interview_responses=F("interview_responses") + 1)

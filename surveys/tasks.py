@@ -1,0 +1,15 @@
+"""Doorways to the survey jobs; the work is in surveys/services.py."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def survey_rounds_advance() -> dict[str, int]:
+    return services.survey_rounds_advance()
+
+
+@shared_task
+def survey_reminders_send() -> int:
+    return services.survey_reminders_send()

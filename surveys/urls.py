@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("s/", views.answer, name="answer"),
+    path("s/bedankt/", views.thanks, name="thanks"),
+    path("s/<str:token>/", views.redeem, name="redeem"),
+    path("enquetes/uitnodigingen/<int:invitation_id>/interview/", views.interview, name="interview"),
+    path("enquetes/<int:round_id>/resultaten/", views.results, name="results"),
+    path("enquetes/<int:round_id>/resultaten.csv", views.results_csv, name="results-csv"),
+]

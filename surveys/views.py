@@ -1,0 +1,164 @@
+"""The respondent's pages (no login: a personal link, then a short session) and the researcher's pages."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from crm.api import csv_safe
+
+from . import services
+from .forms import AnswerForm
+from .models import Invitation, RoundStatus, SurveyRound
+from .selectors import question_trend, round_results
+
+INVITATION_KEY = "survey_invitation"
+DRAFT_KEY = "survey_draft"
+LANGUAGE_KEY = "survey_language"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The address may still carry the token on the first visit: no page a respondent sees tells another site.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _link_invalid(request) -> HttpResponse:
+    # One page for unknown, used and expired links alike, so a visitor cannot tell which it was.
+    return _private(render(request, "surveys/link_invalid.html", status=404))
+
+
+def _throttled(request) -> bool:
+    """Count link attempts per client address; more than the limit in a minute is refused."""
+    key = f"survey-link-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    return cache.incr(key) > settings.SURVEY_LINK_ATTEMPTS_PER_MINUTE
+
+
+@require_GET
+def redeem(request, token):
+    """Exchange the personal link for a short session, then send the browser on to an address without the token."""
+    if _throttled(request):
+        return _private(render(request, "surveys/throttled.html", status=429))
+    invitation = services.invitation_token_redeem(token=token)
+    if invitation is None:
+        return _link_invalid(request)
+    request.session.cycle_key()
+    request.session[INVITATION_KEY] = invitation.pk
+    request.session[LANGUAGE_KEY] = invitation.contact.preferred_language
+    request.session.set_expiry(settings.SURVEY_SESSION_SECONDS)
+    return _private(redirect("surveys:answer"))
+
+
+def _session_invitation(request) -> Invitation | None:
+    return (
+        Invitation.objects.filter(
+            pk=request.session.get(INVITATION_KEY, 0), answered_on__isnull=True, round__status=RoundStatus.OPEN
+        )
+        .select_related("round__questionnaire", "contact__organisation")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request):
+    invitation = _session_invitation(request)
+    if invitation is None:
+        return _link_invalid(request)
+    with translation.override(request.session.get(LANGUAGE_KEY, settings.LANGUAGE_CODE)):
+        questions = list(invitation.round.questionnaire.questions.all())
+        if request.method == "POST" and "save" in request.POST:
+            request.session[DRAFT_KEY] = {key: value for key, value in request.POST.items() if key.startswith("q_")}
+            form = AnswerForm(initial=request.session[DRAFT_KEY], questions=questions)
+            messages.success(request, _("Your answers are saved. You can come back to them until you send them."))
+        elif request.method == "POST":
+            form = AnswerForm(request.POST, questions=questions)
+            if form.is_valid():
+                try:
+                    services.response_submit(invitation=invitation, answers=form.answers())
+                except ValidationError:
+                    return _link_invalid(request)
+                language = request.session[LANGUAGE_KEY]
+                request.session.flush()
+                request.session[LANGUAGE_KEY] = language
+                return _private(redirect("surveys:thanks"))
+        else:
+            form = AnswerForm(initial=request.session.get(DRAFT_KEY, {}), questions=questions)
+        return _private(render(request, "surveys/answer.html", {"form": form, "round": invitation.round}))
+
+
+def thanks(request):
+    with translation.override(request.session.get(LANGUAGE_KEY, settings.LANGUAGE_CODE)):
+        return _private(render(request, "surveys/thanks.html"))
+
+
+@login_required
+@permission_required("surveys.change_surveyround", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def interview(request, invitation_id):
+    """A researcher types in the answers of an interview; the response is as anonymous as one given online."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("round__questionnaire", "contact__organisation"), pk=invitation_id
+    )
+    questions = list(invitation.round.questionnaire.questions.all())
+    form = AnswerForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_submit(invitation=invitation, answers=form.answers(), by_interview=True)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, _("The interview is recorded."))
+            return redirect("surveys:results", round_id=invitation.round_id)
+    return render(request, "surveys/interview.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@permission_required("surveys.view_surveyround", raise_exception=True)
+def results(request, round_id):
+    survey_round = get_object_or_404(SurveyRound.objects.select_related("questionnaire"), pk=round_id)
+    outcome = round_results(survey_round=survey_round)
+    for result in outcome.questions:
+        if result.question.is_numeric:
+            result.trend = question_trend(code=result.question.code)
+    return render(request, "surveys/results.html", {"results": outcome})
+
+
+@login_required
+@permission_required("surveys.view_surveyround", raise_exception=True)
+def results_csv(request, round_id):
+    """The results table as CSV: the same suppressed figures as the page, never a single response."""
+    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    outcome = round_results(survey_round=survey_round)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-round-{survey_round.pk}-results.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["question", "text", "breakdown", "group", "n", "mean", "sd", "suppressed"])
+    for result in outcome.questions:
+        rows = [("", result.overall)] + [
+            (dimension, cell) for dimension, cells in result.breakdowns.items() for cell in cells
+        ]
+        for dimension, cell in rows:
+            writer.writerow(
+                csv_safe(value)
+                for value in [
+                    result.question.code,
+                    result.question.text,
+                    dimension,
+                    cell.label,
+                    "" if cell.suppressed else cell.n,
+                    cell.mean,
+                    cell.sd,
+                    "yes" if cell.suppressed else "",
+                ]  # fmt: skip
+            )
+    return response

@@ -1,0 +1,128 @@
+"""The personal link: once, then a session at an address without the token; the same page for every dead link."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from surveys.models import Answer, Invitation, InvitationToken, Response
+from surveys.services import survey_rounds_advance
+from tests.factories import ContactFactory, InvitationFactory
+from tests.surveys.helpers import answer_form, personal_link
+
+pytestmark = pytest.mark.django_db
+
+
+def without_csrf_token(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(client):
+    invitation = InvitationFactory()
+    link = personal_link(invitation)
+
+    response = client.get(link)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/s/"
+    assert response["Referrer-Policy"] == "no-referrer"
+    form = client.get("/s/")
+    assert form.status_code == 200
+    assert link.split("/")[2] not in form.content.decode()
+    assert form["Referrer-Policy"] == "no-referrer"
+    assert Invitation.objects.get().link_used_at is not None
+
+
+def test_a_used_an_unknown_and_an_expired_link_get_the_same_page(client):
+    used = personal_link(InvitationFactory())
+    client.get(used)
+    expired_invitation = InvitationFactory()
+    expired = personal_link(expired_invitation)
+    expired_invitation.round.closes_at = timezone.now() - timedelta(minutes=1)
+    expired_invitation.round.opens_at = timezone.now() - timedelta(days=2)
+    expired_invitation.round.save()
+
+    pages = [client.get(link) for link in (used, "/s/ditbestaatniet/", expired)]
+
+    assert {page.status_code for page in pages} == {404}
+    assert len({without_csrf_token(page.content.decode()) for page in pages}) == 1
+    assert "no longer works" in pages[0].content.decode() or "werkt niet meer" in pages[0].content.decode()
+
+
+def test_closing_the_round_kills_its_links(client):
+    invitation = InvitationFactory()
+    link = personal_link(invitation)
+    invitation.round.closes_at = timezone.now() - timedelta(seconds=1)
+    invitation.round.opens_at = timezone.now() - timedelta(days=2)
+    invitation.round.save()
+
+    assert survey_rounds_advance()["closed"] == 1
+    assert not InvitationToken.objects.exists()
+    assert client.get(link).status_code == 404
+
+
+def test_link_attempts_are_throttled_per_client(client, settings):
+    settings.SURVEY_LINK_ATTEMPTS_PER_MINUTE = 3
+    statuses = [client.get(f"/s/guess{n}/").status_code for n in range(4)]
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_the_form_is_in_the_invitees_language_and_refuses_incomplete_answers_without_saving(client):
+    invitation = InvitationFactory(contact=ContactFactory(preferred_language="en"))
+    client.get(personal_link(invitation))
+
+    response = client.post("/s/", answer_form(reliability="4"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Overall grade" in page and 'lang="en"' in page
+    assert 'id="q_overall_grade-error"' in page and 'aria-describedby="q_overall_grade-error"' in page
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert Invitation.objects.get().answered_on is None
+
+
+def test_answers_can_be_saved_and_resumed_then_sent_once(client):
+    invitation = InvitationFactory()
+    client.get(personal_link(invitation))
+    client.post("/s/", {"q_overall_grade": "8", "q_wishes": "Meer overleg", "save": ""})
+    assert not Response.objects.exists()
+
+    resumed = client.get("/s/").content.decode()
+    assert "Meer overleg" in resumed
+    assert re.search(r'value="8"[^>]* checked', resumed)
+
+    done = client.post("/s/", answer_form(overall_grade="8", reliability="4", directing_role="right", wishes="Meer"))
+    assert done.status_code == 302 and done["Location"] == "/s/bedankt/"
+    assert client.get("/s/bedankt/").status_code == 200
+    assert Response.objects.count() == 1 and Answer.objects.count() == 4
+    assert Invitation.objects.get().answered_on == timezone.localdate()
+    assert client.get("/s/").status_code == 404, "the session ends with the submission"
+
+
+def test_a_researcher_enters_an_interview_that_counts_only_on_the_round(client, researcher):
+    invitation = InvitationFactory()
+    client.force_login(researcher)
+
+    response = client.post(f"/enquetes/uitnodigingen/{invitation.pk}/interview/", answer_form(overall_grade="6"))
+
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.answered_on is not None
+    assert invitation.round.interview_responses == 1
+    assert Response.objects.get().answers.get().number == 6
+
+
+def test_only_researchers_enter_interviews(client, liaison_officer):
+    invitation = InvitationFactory()
+    client.force_login(liaison_officer)
+    response = client.post(f"/enquetes/uitnodigingen/{invitation.pk}/interview/", answer_form(overall_grade="6"))
+    assert response.status_code == 403
+    assert not Response.objects.exists()
