@@ -97,3 +97,17 @@ def test_larger_count_extends_an_earlier_run():
 
     assert small < set(Organisation.objects.values_list("name", flat=True))
     assert Organisation.objects.count() == 25
+
+
+def test_the_demo_has_last_years_closed_round_at_7_1_and_an_open_round():
+    from surveys.models import SurveyRound
+    from surveys.selectors import round_results
+
+    seed(count=60)
+    seed(count=60)
+    closed, open_round = SurveyRound.objects.get(status="closed"), SurveyRound.objects.get(status="open")
+    assert closed.name.endswith("2025") and open_round.name.endswith("2026")
+    grade = next(
+        result for result in round_results(survey_round=closed).questions if result.question.code == "overall_grade"
+    )
+    assert (grade.overall.n, grade.overall.mean) == (60, 7.1)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from stakeholders.demo import seed_demo
+from surveys.demo import seed_demo_surveys
 
 
 class Command(BaseCommand):
@@ -19,9 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, organisations, seed, as_of, **options):
         started = time.monotonic()
-        report = seed_demo(organisations=organisations, seed=seed, as_of=as_of or timezone.localdate())
+        as_of = as_of or timezone.localdate()
+        report = seed_demo(organisations=organisations, seed=seed, as_of=as_of)
+        rounds = seed_demo_surveys(seed=seed, as_of=as_of)
         self.stdout.write(
             f"Added {report.organisations} organisations, {report.contacts} contacts, "
-            f"{report.interactions} interactions, {report.follow_ups} follow-up actions and "
-            f"{report.relations} relations in {time.monotonic() - started:.1f} s."
+            f"{report.interactions} interactions, {report.follow_ups} follow-up actions, "
+            f"{report.relations} relations and {rounds} survey rounds in {time.monotonic() - started:.1f} s."
         )
