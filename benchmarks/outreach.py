@@ -5,8 +5,9 @@
 Makes a fresh database (BENCHMARK_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/crm_outreach_benchmark;
 it is dropped and created again) with 100,000 organisations spread over 60 liaison officers and due dates from a
 year ago to a year ahead, inserted with one SQL statement. It times the scan query alone and the whole digest job
-(scan, grouping, rendering, outbox insert), five times each. Then it queues 2,000 mails and times how long workers
-with 1 and 2 processes take to hand them all to an aiosmtpd server on 127.0.0.1, through Redis (database 5).
+(scan, grouping, rendering, outbox insert), five times each. Then it queues 2,000 survey invitations (each gets its
+personal link made at sending time) and times how long workers with 1 and 2 processes take to hand them all to an
+aiosmtpd server on 127.0.0.1, through Redis (database 5).
 Write the figures to docs/performance.md.
 """
 
@@ -82,9 +83,10 @@ def scan_figures() -> None:
 def delivery_figures(env: dict) -> None:
     from django.db import transaction
 
-    from crm.models import MailKind, OutboxMessage, OutboxStatus
-    from crm.outbox import Mail, outbox_enqueue
+    from crm.models import OutboxMessage, OutboxStatus
+    from crm.outbox import outbox_enqueue
     from stakeholders.models import Contact, Organisation
+    from tests.factories import survey_invitation_mails
     from tests.smtp_server import SmtpServer
 
     organisation = Organisation.objects.first()
@@ -96,18 +98,7 @@ def delivery_figures(env: dict) -> None:
         for processes in (1, 2):
             OutboxMessage.objects.all().delete()
             with transaction.atomic():
-                outbox_enqueue(
-                    mails=[
-                        Mail(
-                            key=f"bench-{processes}:{contact.pk}",
-                            kind=MailKind.SURVEY_INVITATION,
-                            template="emails/owner_assigned",
-                            context={"organisation": organisation, "log_url": "https://example.test/"},
-                            contact=contact,
-                        )
-                        for contact in contacts
-                    ]
-                )
+                outbox_enqueue(mails=survey_invitation_mails(contacts))
             worker_env = {**env, "EMAIL_PORT": str(smtp.port), "EMAIL_HOST": "127.0.0.1"}
             worker = subprocess.Popen(
                 [

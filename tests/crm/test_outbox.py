@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from crm.models import MailKind, MailPreferences, OutboxMessage, OutboxStatus
 from crm.outbox import Mail, outbox_claim_batch, outbox_enqueue, outbox_expire_sending, outbox_resend, outbox_send_batch
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, UserFactory, survey_invitation_mails
 from tests.smtp_server import ACCEPT, HANG_UP, PERMANENT_FAILURE, TEMPORARY_FAILURE, SmtpServer
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +21,9 @@ def smtp(settings):
         yield server
 
 
-def invitation_for(contact, key="survey:1"):
-    return Mail(
-        key=f"{key}:{contact.pk}",
-        kind=MailKind.SURVEY_INVITATION,
-        template="emails/owner_assigned",
-        context={"organisation": contact.organisation, "log_url": "https://example.test/"},
-        contact=contact,
-    )
+def invitation_for(contact) -> Mail:
+    [mail] = survey_invitation_mails([contact])
+    return mail
 
 
 def send_due() -> None:
@@ -84,6 +79,7 @@ def test_a_mail_is_in_the_recipients_language_with_an_opt_out_link(smtp):
     assert "".join(message["List-Unsubscribe"].split()) == f"<{row.opt_out_url}>"
     text, html = (part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart())
     assert "Stop these mails" in text and row.opt_out_url in text
+    assert "/s/" in text and "/s/" not in row.body_text, "the personal link exists only in the mail on its way out"
     assert f'href="{row.opt_out_url}"' in html
 
 

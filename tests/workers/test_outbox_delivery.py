@@ -10,31 +10,21 @@ from django_celery_beat.models import PeriodicTask
 
 from crm import roles
 from crm.jobs import beat_schedule_install
-from crm.models import MailKind, OutboxMessage, OutboxStatus
-from crm.outbox import Mail, outbox_enqueue
+from crm.models import OutboxMessage, OutboxStatus
+from crm.outbox import outbox_enqueue
 from stakeholders.models import Organisation
 from stakeholders.tasks import outreach_digests_send
 from tests.api.clients import token_client
-from tests.factories import ContactFactory, OrganisationFactory, UserFactory
+from tests.factories import ContactFactory, OrganisationFactory, UserFactory, survey_invitation_mails
 from tests.smtp_server import ACCEPT, PERMANENT_FAILURE, TEMPORARY_FAILURE
 from tests.workers.conftest import kill_if_alive, outbox_settled, sweep, wait_for
 
 
-def queue_invitations(count: int, *, reason: str = "round-1") -> None:
+def queue_invitations(count: int) -> list:
     contacts = ContactFactory.create_batch(count)
     with transaction.atomic():
-        outbox_enqueue(
-            mails=[
-                Mail(
-                    key=f"{reason}:{contact.pk}",
-                    kind=MailKind.SURVEY_INVITATION,
-                    template="emails/owner_assigned",
-                    context={"organisation": contact.organisation, "log_url": "https://example.test/"},
-                    contact=contact,
-                )
-                for contact in contacts
-            ]
-        )
+        outbox_enqueue(mails=survey_invitation_mails(contacts))
+    return contacts
 
 
 def assert_sent_once_each(smtp) -> None:
@@ -94,13 +84,13 @@ def test_mail_refused_for_a_while_goes_out_once_the_server_accepts_again(start_w
 def test_a_permanent_refusal_fails_one_mail_after_one_attempt_and_the_rest_go_out(start_worker, smtp):
     start_worker()
     smtp.answer(PERMANENT_FAILURE)
-    queue_invitations(1, reason="refused")
+    [refused] = queue_invitations(1)
     wait_for(outbox_settled, timeout=30, what="the refusal", between=sweep)
     smtp.answer(ACCEPT)
-    queue_invitations(5, reason="accepted")
+    queue_invitations(5)
     wait_for(outbox_settled, timeout=30, what="the rest", between=sweep)
     failed = OutboxMessage.objects.get(status=OutboxStatus.FAILED)
-    assert failed.idempotency_key.startswith("refused") and failed.attempts == 1
+    assert failed.contact == refused and failed.attempts == 1
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 5
     assert_sent_once_each(smtp)
 
