@@ -98,18 +98,18 @@ def _invite(survey_round: SurveyRound) -> int:
     Invitation.objects.bulk_create(
         [Invitation(round=survey_round, contact=contact) for contact in targets], ignore_conflicts=True
     )
-    invitations = survey_round.invitations.select_related("contact__organisation")
-    return outbox_enqueue(
-        mails=[
-            Mail(
-                key=f"survey-invitation:{invitation.pk}",
-                kind=MailKind.SURVEY_INVITATION,
-                template="emails/survey_invitation",
-                context={"round": survey_round, "contact": invitation.contact},
-                contact=invitation.contact,
-            )
-            for invitation in invitations
-        ]
+    invitations = survey_round.invitations.select_related("round", "contact__organisation")
+    return outbox_enqueue(mails=[invitation_mail(invitation) for invitation in invitations])
+
+
+def invitation_mail(invitation: Invitation) -> Mail:
+    """The invitation mail of one invitee; its key names the invitation, so it is written once."""
+    return Mail(
+        key=f"survey-invitation:{invitation.pk}",
+        kind=MailKind.SURVEY_INVITATION,
+        template="emails/survey_invitation",
+        context={"round": invitation.round, "contact": invitation.contact},
+        contact=invitation.contact,
     )
 
 
@@ -203,7 +203,7 @@ def response_submit(*, invitation: Invitation, answers: dict[Question, object], 
     Refused: an invitation that is already answered, or whose round is not open.
     """
     today = timezone.localdate()
-    if invitation.round.status != RoundStatus.OPEN:
+    if invitation.round.status != RoundStatus.OPEN or invitation.round.closes_at <= timezone.now():
         raise ValidationError(_("This survey is closed."))
     if not Invitation.objects.filter(pk=invitation.pk, answered_on__isnull=True).update(answered_on=today):
         raise ValidationError(_("This invitation has been answered already."))

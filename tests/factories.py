@@ -146,23 +146,13 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 def survey_invitation_mails(contacts) -> list:
     """Invitation mails of one open round to these contacts, as the rounds job writes them."""
-    from crm.models import MailKind
-    from crm.outbox import Mail
+    from surveys.services import invitation_mail
 
     survey_round = SurveyRound.objects.filter(status="open").first() or SurveyRoundFactory()
     Invitation.objects.bulk_create(
         [Invitation(round=survey_round, contact=contact) for contact in contacts], ignore_conflicts=True
     )
     invitations = Invitation.objects.filter(round=survey_round, contact__in=contacts).select_related(
-        "contact__organisation"
+        "round", "contact__organisation"
     )
-    return [
-        Mail(
-            key=f"survey-invitation:{invitation.pk}",
-            kind=MailKind.SURVEY_INVITATION,
-            template="emails/survey_invitation",
-            context={"round": survey_round, "contact": invitation.contact},
-            contact=invitation.contact,
-        )
-        for invitation in invitations
-    ]
+    return [invitation_mail(invitation) for invitation in invitations]
