@@ -235,30 +235,23 @@ def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None
 
 
 def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(of=("self",))
-            .select_related("user__mail_preferences", "contact")
-            .filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token)
-            .first()
-        )
-        if message is None:
-            return
-        reason = suppression_reason(message)
-        personal_link = ""
-        if not reason and message.kind in PERSONALISERS:
-            personal_link = PERSONALISERS[message.kind](message)
-            reason = "" if personal_link else "The mail no longer applies (answered, or the round closed)."
-        if reason:
-            _finish(message, status=OutboxStatus.SUPPRESSED, last_error=reason)
-            return
-        message.status = OutboxStatus.SENDING
-        message.attempts += 1
-        message.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-        message.save(update_fields=["status", "attempts", "lease_expires_at", "updated_at"])
     try:
-        smtp.send(message, personal_link=personal_link)
+        prepared = _prepare(message_id=message_id, claim_token=claim_token)
+    except Exception as error:  # noqa: BLE001 (one mail that cannot be prepared must not hold up the batch)
+        logger.exception("outbox: mail %s could not be prepared", message_id)
+        OutboxMessage.objects.filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token).update(
+            status=OutboxStatus.FAILED,
+            last_error=f"Could not be prepared: {error!r}"[:2000],
+            claim_token=None,
+            lease_expires_at=None,
+            updated_at=timezone.now(),
+        )
+        return
+    if prepared is None:
+        return
+    message, raw = prepared
+    try:
+        smtp.send(to_address=message.to_address, raw=raw)
     except SmtpRefused as refusal:
         if refusal.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             _finish(message, status=OutboxStatus.FAILED, last_error=str(refusal))
@@ -273,6 +266,37 @@ def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -
         _finish(message, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
     else:
         _finish(message, status=OutboxStatus.SENT, sent_at=timezone.now())
+
+
+@transaction.atomic
+def _prepare(*, message_id: int, claim_token: uuid.UUID) -> tuple[OutboxMessage, bytes] | None:
+    """Lock a claimed row, check its recipient, make its personal link and message, and mark it "sending".
+
+    Everything that can fail without SMTP fails here, before the row says "sending", so such a failure is never
+    mistaken for a mail the server might have.
+    """
+    message = (
+        OutboxMessage.objects.select_for_update(of=("self",))
+        .select_related("user__mail_preferences", "contact")
+        .filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token)
+        .first()
+    )
+    if message is None:
+        return None
+    reason = suppression_reason(message)
+    personal_link = ""
+    if not reason and message.kind in PERSONALISERS:
+        personal_link = PERSONALISERS[message.kind](message)
+        reason = "" if personal_link else "The mail no longer applies (answered, or the round closed)."
+    if reason:
+        _finish(message, status=OutboxStatus.SUPPRESSED, last_error=reason)
+        return None
+    raw = build_email(message, personal_link=personal_link).message().as_bytes(linesep="\r\n")
+    message.status = OutboxStatus.SENDING
+    message.attempts += 1
+    message.lease_expires_at = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    message.save(update_fields=["status", "attempts", "lease_expires_at", "updated_at"])
+    return message, raw
 
 
 def _finish(message: OutboxMessage, *, status: str, **fields) -> None:
@@ -363,8 +387,7 @@ class SmtpSession:
             self.connection = connection
         return self.connection
 
-    def send(self, message: OutboxMessage, *, personal_link: str = "") -> None:
-        raw = build_email(message, personal_link=personal_link).message().as_bytes(linesep="\r\n")
+    def send(self, *, to_address: str, raw: bytes) -> None:
         sender = settings.DEFAULT_FROM_EMAIL
         try:
             connection = self._connect()
@@ -373,7 +396,7 @@ class SmtpSession:
             if code != 250:
                 connection.rset()
                 raise SmtpRefused.from_reply(code, reply)
-            code, reply = connection.rcpt(message.to_address)
+            code, reply = connection.rcpt(to_address)
             if code not in (250, 251):
                 connection.rset()
                 raise SmtpRefused.from_reply(code, reply)

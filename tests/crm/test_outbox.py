@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from crm import outbox
 from crm.models import MailKind, MailPreferences, OutboxMessage, OutboxStatus
 from crm.outbox import Mail, outbox_claim_batch, outbox_enqueue, outbox_expire_sending, outbox_resend, outbox_send_batch
 from tests.factories import ContactFactory, UserFactory, survey_invitation_mails
@@ -261,3 +262,21 @@ def test_administrators_see_the_outbox_and_send_uncertain_mail_again(admin_clien
     assert response.status_code == 200
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+
+
+def test_a_mail_that_cannot_be_prepared_fails_alone_and_the_rest_go_out(smtp, monkeypatch):
+    broken, fine = ContactFactory(), ContactFactory()
+    outbox_enqueue(mails=survey_invitation_mails([broken, fine]))
+
+    def personalise(message):
+        if message.contact_id == broken.pk:
+            raise RuntimeError("a template or a link that cannot be made")
+        return "https://example.test/s/link/"
+
+    monkeypatch.setitem(outbox.PERSONALISERS, MailKind.SURVEY_INVITATION, personalise)
+    send_due()
+
+    assert OutboxMessage.objects.get(contact=broken).status == OutboxStatus.FAILED
+    assert "could not be prepared" in OutboxMessage.objects.get(contact=broken).last_error.lower()
+    assert OutboxMessage.objects.get(contact=fine).status == OutboxStatus.SENT
+    assert [message["To"] for message in smtp.messages] == [fine.email]
