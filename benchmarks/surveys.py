@@ -45,7 +45,7 @@ def seed():
         opens_at=timezone.now() - timezone.timedelta(days=30), closes_at=timezone.now(),
     )  # fmt: skip
     responses = [
-        Response(round=survey_round, submitted_on=timezone.localdate(),
+        Response(round=survey_round,
                  organisation_kind=rng.choice(OrganisationKind.values), organisation_scope=rng.choice(Scope.values),
                  respondent_level=rng.choice(ContactLevel.values))
         for _ in range(RESPONSES)

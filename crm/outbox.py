@@ -217,14 +217,19 @@ def suppression_reason(message: OutboxMessage) -> str:
             return "The contact opted out of mail."
         if not message.contact.is_active:
             return "The contact is no longer active."
-        return ""
+        return _address_changed(message.contact.email, message.to_address)
     if message.user_id:
         if not message.user.is_active:
             return "The user is no longer active."
         if not MailPreferences.of(message.user).wants(message.kind):
             return "The user switched this mail off."
-        return ""
+        return _address_changed(message.user.email, message.to_address)
     return "The recipient no longer exists."
+
+
+def _address_changed(current: str, queued: str) -> str:
+    # A person who left is often only recognisable by a cleared or changed address: their mail must not follow.
+    return "" if current.lower() == queued.lower() else "The recipient's address changed after the mail was queued."
 
 
 def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
@@ -388,35 +393,48 @@ class SmtpSession:
         return self.connection
 
     def send(self, *, to_address: str, raw: bytes) -> None:
-        sender = settings.DEFAULT_FROM_EMAIL
+        """Hand one message over. Only the recipient's own refusal (5xx at RCPT or DATA) is permanent: a refused
+        login, greeting or sender is the installation's problem, not the mail's, and is retried."""
         try:
             connection = self._connect()
             connection.ehlo_or_helo_if_needed()
-            code, reply = connection.mail(parseaddr(sender)[1])
+            code, reply = connection.mail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
             if code != 250:
-                connection.rset()
-                raise SmtpRefused.from_reply(code, reply)
-            code, reply = connection.rcpt(to_address)
+                self._reset()
+                raise SmtpRefused(f"Sender refused: {code} {reply!r}")
+            code, reply = connection.rcpt(_ascii_address(to_address))
             if code not in (250, 251):
-                connection.rset()
+                self._reset()
                 raise SmtpRefused.from_reply(code, reply)
         except SmtpRefused:
             raise
-        except smtplib.SMTPResponseException as error:
-            self.close()
-            raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
-        except (smtplib.SMTPException, OSError) as error:
+        except Exception as error:  # noqa: BLE001 (nothing was handed over, whatever went wrong: try again later)
             self.close()
             raise SmtpRefused(f"Not handed over: {error!r}") from error
         try:
             code, reply = connection.data(raw)  # raises on a refused DATA command, returns the final reply
         except smtplib.SMTPDataError as error:
+            self._reset()
             raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise SmtpOutcomeUnknown(f"Connection lost during DATA: {error!r}") from error
         if code != 250:
+            self._reset()
             raise SmtpRefused.from_reply(code, reply)
+
+    def _reset(self) -> None:
+        """After a refusal the server still holds the transaction; without RSET the next MAIL would be refused."""
+        try:
+            self.connection.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+
+def _ascii_address(address: str) -> str:
+    """An internationalised domain in its ASCII (IDNA) form, which every SMTP server accepts."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
 
 
 def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMultiAlternatives:

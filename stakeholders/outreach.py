@@ -48,18 +48,24 @@ def _digest_key(user, today: date) -> str:
 def outreach_digests_send(*, as_of: date | None = None) -> int:
     """Queue each liaison officer's digest of organisations overdue or due within a week, most overdue first.
 
-    Organisations without an owner go to every coordinator. An officer who chose a weekly digest gets the first one
-    of each ISO week. Returns the number of mails queued.
+    Organisations without an owner, or whose owner is no longer active, go to every coordinator. An officer who
+    chose a weekly digest gets the first one of each ISO week. Returns the number of mails queued.
     """
     today = as_of or timezone.localdate()
+    due = organisations_due_for_outreach(as_of=today)
+    owners = User.objects.filter(
+        id__in={organisation["owner_id"] for organisation in due} - {None}, is_active=True
+    ).select_related("mail_preferences")
+    active_owners = {owner.pk for owner in owners}
     per_owner: dict[int | None, list[dict]] = defaultdict(list)
     base = interaction_log_base()
-    for organisation in organisations_due_for_outreach(as_of=today):
+    for organisation in due:
         organisation["overdue_days"] = (today - organisation["next_contact_due_on"]).days
         organisation["log_url"] = interaction_log_url(organisation["id"], base=base)
-        per_owner[organisation["owner_id"]].append(organisation)
+        # An organisation whose officer left is nobody's until it is handed over: the coordinators see it.
+        owner = organisation["owner_id"] if organisation["owner_id"] in active_owners else None
+        per_owner[owner].append(organisation)
     coordinators = _coordinators() if per_owner.get(None) else []
-    owners = User.objects.filter(id__in=[owner for owner in per_owner if owner]).select_related("mail_preferences")
     recipients = {user.pk: user for user in [*owners, *coordinators]}
     coordinator_ids = {user.pk for user in coordinators}
     mails = []

@@ -38,10 +38,12 @@ def interactions_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
 
 @transaction.atomic
 def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
-    """Remove a contact's personal data, here and in its history; the row stays, so counts stay."""
+    """Remove a contact's personal data, here, in its history and in its mails; the row stays, so counts stay."""
     personal = {"first_name": "", "name_prefix": "", "job_title": "", "email": "", "phone": "", "notes": ""}
     placeholder = _("(anonymised)")
     Contact.history.filter(id__in=ids).update(last_name=placeholder, **personal)
+    # Its mails hold its address, its name in the greeting and its organisation.
+    OutboxMessage.objects.filter(contact_id__in=ids).delete()
     return Contact.objects.filter(id__in=ids).update(
         last_name=placeholder, is_active=False, anonymised_at=now, **personal
     )

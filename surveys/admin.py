@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -24,6 +25,27 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     inlines = [QuestionInline]
 
 
+class SurveyRoundForm(forms.ModelForm):
+    """Refuses a target the contact list's filters do not understand: an empty target would mean every contact."""
+
+    class Meta:
+        model = SurveyRound
+        fields = [
+            "name", "questionnaire", "opens_at", "closes_at", "target_filter", "reminder_after_days",
+            "max_reminders", "min_group_size",
+        ]  # fmt: skip
+
+    def clean_target_filter(self):
+        target_filter = self.cleaned_data.get("target_filter") or {}
+        if not isinstance(target_filter, dict):
+            raise ValidationError(_('Write the target as filters, for example {"kind": "ngo"}.'))
+        try:
+            services.target_filter_validate(target_filter)
+        except ValidationError as refused:
+            raise ValidationError(refused.messages) from refused
+        return target_filter
+
+
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(admin.ModelAdmin):
     """Researchers set up a round here, review its target contacts, then schedule it."""
@@ -39,12 +61,9 @@ class SurveyRoundAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["schedule"]
 
+    form = SurveyRoundForm
+
     def save_model(self, request, obj, form, change):
-        try:
-            services.target_filter_validate(obj.target_filter)
-        except ValidationError as refused:
-            messages.error(request, "; ".join(refused.messages))
-            obj.target_filter = {}
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

@@ -71,7 +71,6 @@ def _seed_round(rng, questionnaire, name, status, opens, closes, invitees, grade
     for contact, grade in zip(invitees, grades, strict=False):
         response = Response(
             round=survey_round,
-            submitted_on=answered_on,
             organisation_kind=contact.organisation.kind,
             organisation_scope=contact.organisation.scope,
             respondent_level=contact.level,

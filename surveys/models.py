@@ -1,8 +1,8 @@
 """Questionnaires, survey rounds, invitations and anonymous responses.
 
-Anonymity is a property of the schema: a response and its answers hold the answers, the respondent's segment and a
-date, and nothing that points at a contact, an invitation, a token or a user (tests/surveys/test_anonymity.py reads
-the schema to prove it). The invitation only learns that it was answered, and on which day.
+Anonymity is a property of the schema: a response and its answers hold the answers, the respondent's segment and
+their round, and nothing that points at a contact, an invitation, a token or a user (tests/surveys/test_anonymity.py
+reads the schema to prove it). The invitation only learns that it was answered, and on which day.
 """
 
 import uuid
@@ -195,11 +195,11 @@ class InvitationToken(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous set of answers: a random id, the day (not the time), and the respondent's segment."""
+    """One anonymous set of answers: a random id, its round and the respondent's segment. No moment at all: even a
+    day could be matched with the day an invitation was answered."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="responses")
-    submitted_on = models.DateField(_("submitted on"))
     organisation_kind = models.CharField(_("kind of organisation"), max_length=20, choices=OrganisationKind.choices)
     organisation_scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     respondent_level = models.CharField(_("level"), max_length=20, choices=ContactLevel.choices)

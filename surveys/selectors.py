@@ -99,6 +99,7 @@ class RoundResults:
     responses: int
     interview_responses: int
     suppressed: bool
+    published: bool
     questions: list[QuestionResult]
 
     @property
@@ -122,7 +123,10 @@ def _stats(row: dict) -> dict:
 
 
 def round_results(*, survey_round: SurveyRound) -> RoundResults:
+    """The figures of a round. While it is open only its progress shows: figures that change with each response
+    would give away one known respondent's answers to anyone comparing before and after."""
     minimum = survey_round.min_group_size
+    published = survey_round.status == RoundStatus.CLOSED
     questions = list(survey_round.questionnaire.questions.all())
     answers = Answer.objects.filter(response__round=survey_round)
     numbers = answers.filter(number__isnull=False)
@@ -144,7 +148,7 @@ def round_results(*, survey_round: SurveyRound) -> RoundResults:
             )
     responses = survey_round.responses.count()
     texts: dict[int, list[str]] = {}
-    if responses >= minimum:
+    if responses >= minimum and published:
         # Random order, so the list says nothing about who answered when.
         for question_id, text in (
             answers.filter(question__kind=QuestionKind.TEXT).order_by("?").values_list("question_id", "text")
@@ -167,10 +171,11 @@ def round_results(*, survey_round: SurveyRound) -> RoundResults:
                 ]
                 suppress_small_groups(cells, minimum=minimum)
                 result.breakdowns[dimension] = cells
-        if cell.n < minimum:
+        if cell.n < minimum or not published:
             cell.hide()
             result.distribution = []
             result.breakdowns = {}
+            result.open_answers = []
         results.append(result)
 
     answered = survey_round.invitations.filter(answered_on__isnull=False).count()
@@ -180,7 +185,8 @@ def round_results(*, survey_round: SurveyRound) -> RoundResults:
         answered=answered,
         responses=responses,
         interview_responses=survey_round.interview_responses,
-        suppressed=responses < minimum,
+        suppressed=responses < minimum or not published,
+        published=published,
         questions=results,
     )
 
@@ -193,10 +199,10 @@ def _ordered_distribution(question: Question, counts: dict[str, int]) -> list[tu
 
 
 def question_trend(*, code: str) -> list[Cell]:
-    """The mean of one question code per round, oldest round first; rounds under their minimum are suppressed."""
+    """The mean of one question code per closed round, oldest first; rounds under their minimum are suppressed."""
     rows = (
         Answer.objects.filter(question__code=code, number__isnull=False)
-        .exclude(response__round__status=RoundStatus.DRAFT)
+        .filter(response__round__status=RoundStatus.CLOSED)
         .values(
             "response__round_id",
             "response__round__name",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from crm.models import MailKind, OutboxMessage
 from crm.outbox import Mail, outbox_enqueue
 from stakeholders.filters import ContactFilterSet
+from stakeholders.models import Contact
 
 from .models import Answer, Invitation, InvitationToken, Question, Response, RoundStatus, SurveyRound
 from .selectors import round_targets
@@ -39,7 +40,7 @@ def target_filter_validate(target_filter: dict) -> None:
         raise ValidationError(
             {"target_filter": _("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
         )
-    filterset = ContactFilterSet(data=target_filter)
+    filterset = ContactFilterSet(data=target_filter, queryset=Contact.objects.none())
     if not filterset.is_valid():
         reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         raise ValidationError({"target_filter": reasons})
@@ -58,6 +59,7 @@ def survey_round_schedule(*, survey_round: SurveyRound) -> SurveyRound:
     """Approve a reviewed draft: the rounds job opens it, and invites its targets, when its opening comes."""
     if survey_round.status != RoundStatus.DRAFT:
         raise ValidationError(_("Only a draft round can be scheduled."))
+    target_filter_validate(survey_round.target_filter)
     if survey_round.closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("This round would close before it opens.")})
     SurveyRound.objects.filter(pk=survey_round.pk, status=RoundStatus.DRAFT).update(status=RoundStatus.SCHEDULED)
@@ -172,21 +174,27 @@ def invitation_link_issue(message: OutboxMessage) -> str | None:
     return settings.SITE_URL + reverse("surveys:redeem", args=[token])
 
 
+def _live_token(token: str):
+    return InvitationToken.objects.filter(
+        digest=_token_digest(token),
+        invitation__answered_on__isnull=True,
+        invitation__link_used_at__isnull=True,
+        invitation__round__status=RoundStatus.OPEN,
+        invitation__round__closes_at__gt=timezone.now(),
+    )
+
+
+def invitation_token_check(*, token: str) -> Invitation | None:
+    """The invitation a link would open, without using the link up."""
+    found = _live_token(token).values_list("invitation_id", flat=True).first()
+    return Invitation.objects.select_related("round", "contact").get(pk=found) if found else None
+
+
 @transaction.atomic
 def invitation_token_redeem(*, token: str) -> Invitation | None:
     """Exchange a link's secret for its invitation, once. Unknown, used and expired links all give None."""
     now = timezone.now()
-    found = (
-        InvitationToken.objects.filter(
-            digest=_token_digest(token),
-            invitation__answered_on__isnull=True,
-            invitation__link_used_at__isnull=True,
-            invitation__round__status=RoundStatus.OPEN,
-            invitation__round__closes_at__gt=now,
-        )
-        .values_list("invitation_id", flat=True)
-        .first()
-    )
+    found = _live_token(token).values_list("invitation_id", flat=True).first()
     if found is None:
         return None
     # Conditional: of two visits at the same moment, only one wins the link.
@@ -210,7 +218,6 @@ def response_submit(*, invitation: Invitation, answers: dict[Question, object], 
     contact = invitation.contact
     response = Response.objects.create(
         round=invitation.round,
-        submitted_on=today,
         organisation_kind=contact.organisation.kind,
         organisation_scope=contact.organisation.scope,
         respondent_level=contact.level,

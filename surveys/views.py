@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from crm.api import csv_safe
 
@@ -44,11 +44,18 @@ def _throttled(request) -> bool:
     return cache.incr(key) > settings.SURVEY_LINK_ATTEMPTS_PER_MINUTE
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def redeem(request, token):
-    """Exchange the personal link for a short session, then send the browser on to an address without the token."""
+    """A GET only asks (mail gateways open links to scan them); the button's POST exchanges the personal link, once,
+    for a short session and sends the browser on to an address without the token."""
     if _throttled(request):
         return _private(render(request, "surveys/throttled.html", status=429))
+    if request.method == "GET":
+        invitation = services.invitation_token_check(token=token)
+        if invitation is None:
+            return _link_invalid(request)
+        with translation.override(invitation.contact.preferred_language):
+            return _private(render(request, "surveys/start.html", {"round": invitation.round}))
     invitation = services.invitation_token_redeem(token=token)
     if invitation is None:
         return _link_invalid(request)

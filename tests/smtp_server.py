@@ -21,18 +21,28 @@ def free_port() -> int:
 class RecordingHandler:
     def __init__(self):
         self.answer = ACCEPT
+        self.next_answers: list[str] = []  # answers for the next messages, before `answer` applies again
+        self.refuse_sender = False
         self.messages: list[email.message.Message] = []
         self.lock = threading.Lock()
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return "553 5.7.1 Sender address not allowed"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
-        if self.answer == TEMPORARY_FAILURE:
+        answer = self.next_answers.pop(0) if self.next_answers else self.answer
+        if answer == TEMPORARY_FAILURE:
             return "451 4.3.0 Try again later"
-        if self.answer == PERMANENT_FAILURE:
+        if answer == PERMANENT_FAILURE:
             return "554 5.7.1 Refused"
         message = email.message_from_bytes(envelope.original_content)
         with self.lock:
             self.messages.append(message)
-        if self.answer == HANG_UP:
+        if answer == HANG_UP:
             # The server keeps the mail but the client never hears the 250: the outcome is unknown to it.
             server.transport.abort()
         return "250 OK"
@@ -58,6 +68,9 @@ class SmtpServer:
 
     def answer(self, answer: str) -> None:
         self.handler.answer = answer
+
+    def answer_next(self, *answers: str) -> None:
+        self.handler.next_answers.extend(answers)
 
     @property
     def messages(self):

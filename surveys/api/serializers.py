@@ -69,5 +69,8 @@ class RoundResultsSerializer(serializers.Serializer):
     interview_responses = serializers.IntegerField()
     response_rate = serializers.FloatField(allow_null=True)
     min_group_size = serializers.IntegerField(source="survey_round.min_group_size")
-    suppressed = serializers.BooleanField(help_text="True when the round has too few responses to show anything.")
+    published = serializers.BooleanField(help_text="False while the round is open: only its progress is given.")
+    suppressed = serializers.BooleanField(
+        help_text="True when nothing can be shown: the round is still open or has too few responses."
+    )
     questions = QuestionResultSerializer(many=True)

@@ -280,3 +280,31 @@ def test_a_mail_that_cannot_be_prepared_fails_alone_and_the_rest_go_out(smtp, mo
     assert "could not be prepared" in OutboxMessage.objects.get(contact=broken).last_error.lower()
     assert OutboxMessage.objects.get(contact=fine).status == OutboxStatus.SENT
     assert [message["To"] for message in smtp.messages] == [fine.email]
+
+
+def test_a_refused_mail_does_not_spoil_the_next_one_on_the_same_connection(smtp):
+    first, second = ContactFactory(), ContactFactory()
+    outbox_enqueue(mails=survey_invitation_mails([first, second]))
+    smtp.answer_next(PERMANENT_FAILURE)
+    send_due()
+    statuses = dict(OutboxMessage.objects.values_list("contact_id", "status"))
+    assert sorted(statuses.values()) == [OutboxStatus.FAILED, OutboxStatus.SENT]
+    assert len(smtp.messages) == 1
+
+
+def test_a_mail_whose_recipient_changed_address_after_queueing_is_not_sent(smtp):
+    contact = ContactFactory()
+    outbox_enqueue(mails=[invitation_for(contact)])
+    contact.email = "new.address@partner.example"
+    contact.save()
+    send_due()
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get().status == OutboxStatus.SUPPRESSED
+
+
+def test_a_refused_sender_is_the_installations_problem_and_is_retried(smtp):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    smtp.handler.refuse_sender = True
+    send_due()
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)

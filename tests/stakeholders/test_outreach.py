@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crm import roles
 from crm.models import MailKind, MailPreferences, OutboxMessage
+from crm.outbox import outbox_enqueue
 from stakeholders import outreach, retention, services
 from stakeholders.models import Contact, Interaction, OverdueCount
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     InteractionFactory,
     OrganisationFactory,
     UserFactory,
+    survey_invitation_mails,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +86,12 @@ def test_a_weekly_digest_comes_once_a_week_and_a_switched_off_one_never(liaison_
     assert OutboxMessage.objects.filter(user=liaison_officer).count() == 2
 
 
-def test_an_inactive_officer_gets_no_digest():
+def test_the_organisations_of_an_officer_who_left_go_to_the_coordinators(coordinator):
     officer = UserFactory(role=roles.LIAISON_OFFICERS, is_active=False)
-    OrganisationFactory(owner=officer, next_contact_due_on=due(-1))
-    assert outreach.outreach_digests_send(as_of=MONDAY) == 0
+    OrganisationFactory(name="Left behind", owner=officer, next_contact_due_on=due(-1))
+    assert outreach.outreach_digests_send(as_of=MONDAY) == 1
+    assert listed(digest_of(coordinator), ["Left behind"]) == ["Left behind"]
+    assert not OutboxMessage.objects.filter(user=officer).exists()
 
 
 def test_a_digest_is_in_the_officers_language(liaison_officer):
@@ -177,7 +181,10 @@ def test_retention_anonymises_old_interactions_and_inactive_contacts_with_their_
     )
     recent = InteractionFactory(organisation=old_contact.organisation, notes="Recent")
 
+    outbox_enqueue(mails=survey_invitation_mails([ContactFactory(is_active=True)]))
+    OutboxMessage.objects.update(contact=old_contact)
     assert retention.retention_apply() == {"interaction": 1, "contact": 1, "outbox": 0}
+    assert not OutboxMessage.objects.exists(), "the anonymised contact's mails go too"
     assert retention.retention_apply() == {"interaction": 0, "contact": 0, "outbox": 0}
 
     old.refresh_from_db()

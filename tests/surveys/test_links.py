@@ -25,11 +25,18 @@ def fresh_throttle(settings):
     cache.clear()
 
 
+def test_opening_the_link_only_asks_so_a_mail_scanner_does_not_use_it_up(client):
+    link = personal_link(InvitationFactory())
+    assert client.get(link).status_code == 200
+    assert client.get(link).status_code == 200
+    assert Invitation.objects.get().link_used_at is None
+
+
 def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(client):
     invitation = InvitationFactory()
     link = personal_link(invitation)
 
-    response = client.get(link)
+    response = client.post(link)
 
     assert response.status_code == 302
     assert response["Location"] == "/s/"
@@ -43,14 +50,15 @@ def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(cl
 
 def test_a_used_an_unknown_and_an_expired_link_get_the_same_page(client):
     used = personal_link(InvitationFactory())
-    client.get(used)
+    client.post(used)
     expired_invitation = InvitationFactory()
     expired = personal_link(expired_invitation)
     expired_invitation.round.closes_at = timezone.now() - timedelta(minutes=1)
     expired_invitation.round.opens_at = timezone.now() - timedelta(days=2)
     expired_invitation.round.save()
 
-    pages = [client.get(link) for link in (used, "/s/ditbestaatniet/", expired)]
+    pages = [client.post(link) for link in (used, "/s/ditbestaatniet/", expired)]
+    pages += [client.get(link) for link in (used, "/s/ditbestaatniet/", expired)]
 
     assert {page.status_code for page in pages} == {404}
     assert len({without_csrf_token(page.content.decode()) for page in pages}) == 1
@@ -66,7 +74,7 @@ def test_closing_the_round_kills_its_links(client):
 
     assert survey_rounds_advance()["closed"] == 1
     assert not InvitationToken.objects.exists()
-    assert client.get(link).status_code == 404
+    assert client.post(link).status_code == 404
 
 
 def test_link_attempts_are_throttled_per_client(client, settings):
@@ -77,7 +85,7 @@ def test_link_attempts_are_throttled_per_client(client, settings):
 
 def test_the_form_is_in_the_invitees_language_and_refuses_incomplete_answers_without_saving(client):
     invitation = InvitationFactory(contact=ContactFactory(preferred_language="en"))
-    client.get(personal_link(invitation))
+    client.post(personal_link(invitation))
 
     response = client.post("/s/", answer_form(reliability="4"))
 
@@ -91,7 +99,7 @@ def test_the_form_is_in_the_invitees_language_and_refuses_incomplete_answers_wit
 
 def test_answers_can_be_saved_and_resumed_then_sent_once(client):
     invitation = InvitationFactory()
-    client.get(personal_link(invitation))
+    client.post(personal_link(invitation))
     client.post("/s/", {"q_overall_grade": "8", "q_wishes": "Meer overleg", "save": ""})
     assert not Response.objects.exists()
 
@@ -126,3 +134,27 @@ def test_only_researchers_enter_interviews(client, liaison_officer):
     response = client.post(f"/enquetes/uitnodigingen/{invitation.pk}/interview/", answer_form(overall_grade="6"))
     assert response.status_code == 403
     assert not Response.objects.exists()
+
+
+def test_admin_refuses_a_target_the_contact_filters_do_not_understand(admin_client):
+    from surveys.models import Questionnaire, SurveyRound
+
+    questionnaire = Questionnaire.objects.get(name="Reputatieonderzoek partners")
+    response = admin_client.post(
+        "/admin/surveys/surveyround/add/",
+        {
+            "name": "Ronde met tikfout",
+            "questionnaire": questionnaire.pk,
+            "opens_at_0": "2026-12-01",
+            "opens_at_1": "09:00",
+            "closes_at_0": "2026-12-31",
+            "closes_at_1": "17:00",
+            "target_filter": '{"kind": "gemeenten"}',
+            "reminder_after_days": 7,
+            "max_reminders": 2,
+            "min_group_size": 5,
+        },
+    )
+    assert response.status_code == 200
+    assert "gemeenten" in response.content.decode()
+    assert not SurveyRound.objects.filter(name="Ronde met tikfout").exists()

@@ -21,7 +21,6 @@ def respond(survey_round, segment, grade, *, wishes=""):
     kind, level, scope = segment
     response = Response.objects.create(
         round=survey_round,
-        submitted_on=timezone.localdate(),
         organisation_kind=kind,
         respondent_level=level,
         organisation_scope=scope,
@@ -35,7 +34,7 @@ def respond(survey_round, segment, grade, *, wishes=""):
 @pytest.fixture
 def survey_round():
     """13 responses: 6 NGOs (grades 6,7,7,8,8,9), 5 municipalities (5–9), 2 from the judiciary (10, 10)."""
-    survey_round = SurveyRoundFactory(min_group_size=5)
+    survey_round = SurveyRoundFactory(min_group_size=5, status="closed")
     for grade in (6, 7, 7, 8, 8, 9):
         respond(survey_round, NGO, grade, wishes="Meer overleg")
     for grade in (5, 6, 7, 8, 9):
@@ -79,7 +78,7 @@ def test_groups_large_enough_on_their_own_are_all_shown(survey_round):
 
 
 def test_a_round_under_the_minimum_shows_nothing_not_even_open_answers():
-    survey_round = SurveyRoundFactory(min_group_size=5)
+    survey_round = SurveyRoundFactory(min_group_size=5, status="closed")
     for grade in (6, 7, 8, 9):
         respond(survey_round, NGO, grade, wishes="Herkenbaar verhaal")
     results = round_results(survey_round=survey_round)
@@ -109,7 +108,7 @@ def test_the_trend_follows_a_question_code_across_rounds(survey_round):
 
 def test_results_cost_the_same_queries_for_few_and_many_responses():
     def queries_for(count):
-        survey_round = SurveyRoundFactory()
+        survey_round = SurveyRoundFactory(status="closed")
         for index in range(count):
             respond(survey_round, NGO, 1 + index % 10, wishes="x")
         with CaptureQueriesContext(connection) as queries:
@@ -173,3 +172,21 @@ def test_contacts_are_targeted_with_the_contact_list_filters():
     ContactFactory(organisation__kind="ngo", mail_opted_out_at=timezone.now())
     survey_round = SurveyRoundFactory(target_filter={"kind": "ngo"})
     assert list(round_targets(survey_round=survey_round)) == [ngo]
+
+
+def test_an_open_round_shows_its_progress_but_no_figures(survey_round):
+    survey_round.status = "open"
+    survey_round.save()
+    results = round_results(survey_round=survey_round)
+    assert (results.responses, results.published, results.suppressed) == (13, False, True)
+    assert all(result.overall.suppressed and not result.open_answers for result in results.questions)
+    assert [cell.label for cell in question_trend(code="overall_grade")] == []
+
+
+def test_open_answers_of_a_question_with_few_answers_are_hidden_even_in_a_large_round(survey_round):
+    wishes = survey_round.questionnaire.questions.get(code="wishes")
+    Answer.objects.filter(question=wishes).exclude(
+        pk__in=Answer.objects.filter(question=wishes).values("pk")[:2]
+    ).delete()
+    result = next(result for result in round_results(survey_round=survey_round).questions if result.question == wishes)
+    assert result.overall.suppressed and result.open_answers == []

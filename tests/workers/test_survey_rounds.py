@@ -45,7 +45,7 @@ def test_a_round_invites_once_reminds_only_who_did_not_answer_and_its_links_die_
     assert not mails_to(smtp, opted_out.email)
 
     respondent = Client()
-    assert respondent.get(link_in(mails_to(smtp, answering.email)[0])).status_code == 302
+    assert respondent.post(link_in(mails_to(smtp, answering.email)[0])).status_code == 302
     respondent.post("/s/", answer_form(overall_grade="7"))
     assert Response.objects.count() == 1
 
@@ -62,4 +62,4 @@ def test_a_round_invites_once_reminds_only_who_did_not_answer_and_its_links_die_
     survey_rounds_advance.delay()
     wait_for(lambda: SurveyRound.objects.get().status == "closed" and outbox_settled(), timeout=60, what="closing")
     assert len(smtp.messages) == 3, "one reminder at most, as the round says"
-    assert Client().get(link_in(reminder)).status_code == 404
+    assert Client().post(link_in(reminder)).status_code == 404
