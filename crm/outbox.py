@@ -92,22 +92,35 @@ def mail_opt_out(*, recipient: dict) -> str:
     return preferences.language
 
 
+def refusal_reason(*, kind: str, user=None, contact=None) -> str:
+    """Why this recipient takes no mail of this kind now, or "" if they do.
+
+    Asked when a mail is written, and again just before it is sent, so a change in between is honoured.
+    """
+    if contact is not None:
+        if contact.mail_opted_out_at is not None:
+            return "The contact opted out of mail."
+        if not contact.is_active:
+            return "The contact is no longer active."
+        return "" if contact.email else "The contact has no address."
+    if user is not None:
+        if not user.is_active:
+            return "The user is no longer active."
+        if not MailPreferences.of(user).wants(kind):
+            return "The user switched this mail off."
+        return "" if user.email else "The user has no address."
+    return "The recipient no longer exists."
+
+
 def _recipient(mail: Mail) -> tuple[str, str, str] | None:
     """Address, language and opt-out token of a mail's recipient, or None if they take no mail now."""
+    if refusal_reason(kind=mail.kind, user=mail.user, contact=mail.contact):
+        return None
     if mail.contact is not None:
         contact = mail.contact
-        if not contact.email or _contact_refuses_mail(contact):
-            return None
         return contact.email, contact.preferred_language, opt_out_token(kind=mail.kind, contact_id=contact.pk)
     user = mail.user
-    preferences = MailPreferences.of(user)
-    if not user.email or not user.is_active or not preferences.wants(mail.kind):
-        return None
-    return user.email, preferences.language, opt_out_token(kind=mail.kind, user_id=user.pk)
-
-
-def _contact_refuses_mail(contact) -> bool:
-    return not contact.is_active or contact.mail_opted_out_at is not None
+    return user.email, MailPreferences.of(user).language, opt_out_token(kind=mail.kind, user_id=user.pk)
 
 
 def message_id_for(key: str) -> str:
@@ -212,24 +225,12 @@ def outbox_claim_batch(*, now: datetime | None = None) -> tuple[uuid.UUID, list[
 
 def suppression_reason(message: OutboxMessage) -> str:
     """Why this mail must not go out now, or "" if it may. Asked inside the claim, just before sending."""
-    if message.contact_id:
-        if message.contact.mail_opted_out_at is not None:
-            return "The contact opted out of mail."
-        if not message.contact.is_active:
-            return "The contact is no longer active."
-        return _address_changed(message.contact.email, message.to_address)
-    if message.user_id:
-        if not message.user.is_active:
-            return "The user is no longer active."
-        if not MailPreferences.of(message.user).wants(message.kind):
-            return "The user switched this mail off."
-        return _address_changed(message.user.email, message.to_address)
-    return "The recipient no longer exists."
-
-
-def _address_changed(current: str, queued: str) -> str:
+    recipient = message.contact if message.contact_id else message.user if message.user_id else None
+    reason = refusal_reason(kind=message.kind, user=message.user, contact=message.contact)
     # A person who left is often only recognisable by a cleared or changed address: their mail must not follow.
-    return "" if current.lower() == queued.lower() else "The recipient's address changed after the mail was queued."
+    if not reason and recipient.email.lower() != message.to_address.lower():
+        reason = "The recipient's address changed after the mail was queued."
+    return reason
 
 
 def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
@@ -307,7 +308,7 @@ def _prepare(*, message_id: int, claim_token: uuid.UUID) -> tuple[OutboxMessage,
 def _finish(message: OutboxMessage, *, status: str, **fields) -> None:
     # Conditional on the state this task left the row in: if a slow send was meanwhile marked uncertain, the 250
     # still wins, but nothing else overwrites what another process decided.
-    expected = [OutboxStatus.PENDING] if message.status == OutboxStatus.PENDING else [message.status]
+    expected = [message.status]
     if status == OutboxStatus.SENT:
         expected.append(OutboxStatus.UNCERTAIN)
     OutboxMessage.objects.filter(id=message.id, status__in=expected).update(

@@ -38,11 +38,14 @@ def _coordinators() -> list:
     return list(User.objects.filter(is_active=True, groups__name=roles.COORDINATORS).select_related("mail_preferences"))
 
 
+def _iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def _digest_key(user, today: date) -> str:
-    if MailPreferences.of(user).digest_frequency == DigestFrequency.WEEKLY:
-        year, week, _weekday = today.isocalendar()
-        return f"outreach-digest:{user.pk}:{year}-W{week:02d}"
-    return f"outreach-digest:{user.pk}:{today.isoformat()}"
+    weekly = MailPreferences.of(user).digest_frequency == DigestFrequency.WEEKLY
+    return f"outreach-digest:{user.pk}:{_iso_week(today) if weekly else today.isoformat()}"
 
 
 def outreach_digests_send(*, as_of: date | None = None) -> int:
@@ -156,10 +159,9 @@ def coordinator_summary_send(*, as_of: date | None = None) -> int:
         }
         for owner, count in sorted(overdue_now.items(), key=lambda item: -item[1])
     ]
-    year, week, _weekday = today.isocalendar()
     mails = [
         Mail(
-            key=f"coordinator-summary:{coordinator.pk}:{year}-W{week:02d}",
+            key=f"coordinator-summary:{coordinator.pk}:{_iso_week(today)}",
             kind=MailKind.COORDINATOR_SUMMARY,
             template="emails/coordinator_summary",
             context={

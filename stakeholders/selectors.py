@@ -41,11 +41,8 @@ def organisations_due_for_outreach(*, as_of: date | None = None) -> list[dict]:
     Plain rows rather than model instances, because at a hundred thousand organisations the scan may return tens of
     thousands; the index on (status, next_contact_due_on) serves it.
     """
-    today = as_of or timezone.localdate()
     return list(
-        Organisation.objects.filter(
-            status=OrganisationStatus.ACTIVE, next_contact_due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
-        )
+        Organisation.objects.filter(organisations_overdue(as_of=as_of) | organisations_due_soon(as_of=as_of))
         .order_by("next_contact_due_on", "name", "id")
         .values("id", "name", "kind", "owner_id", "next_contact_due_on")
     )

@@ -8,13 +8,14 @@ subtracting the shown cells from the total.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, QuerySet, StdDev
+from django.db.models import Avg, Count, OuterRef, QuerySet, StdDev, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.filters import ContactFilterSet
 from stakeholders.models import Contact, ContactLevel, OrganisationKind, OrganisationStatus, Scope
 
-from .models import SCALES, Answer, Question, QuestionKind, RoundStatus, SurveyRound
+from .models import SCALES, Answer, Invitation, Question, QuestionKind, Response, RoundStatus, SurveyRound
 
 BREAKDOWNS = {
     "organisation_kind": (_("kind of organisation"), OrganisationKind),
@@ -35,14 +36,17 @@ def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
     return filtered.select_related("organisation").order_by("organisation__name", "last_name", "id")
 
 
+def _count_of(model, **link) -> Subquery:
+    counted = model.objects.filter(**link).order_by().values(*link).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted), 0)
+
+
 def survey_rounds_list() -> QuerySet[SurveyRound]:
-    return (
-        SurveyRound.objects.select_related("questionnaire")
-        .annotate(
-            invitation_count=Count("invitations", distinct=True), response_count=Count("responses", distinct=True)
-        )
-        .order_by("-opens_at", "-id")
-    )  # a GROUP BY query drops Meta.ordering
+    # Counted in subqueries: two counted joins in one query would multiply invitations by responses.
+    return SurveyRound.objects.select_related("questionnaire").annotate(
+        invitation_count=_count_of(Invitation, round=OuterRef("pk")),
+        response_count=_count_of(Response, round=OuterRef("pk")),
+    )
 
 
 @dataclass
@@ -69,12 +73,12 @@ class QuestionResult:
     trend: list[Cell] = field(default_factory=list)
 
     @property
-    def breakdown_list(self) -> list[tuple[str, list[Cell]]]:
-        return list(self.breakdowns.items())
-
-    @property
-    def breakdown_tables(self) -> list[tuple[str, list[Cell]]]:
-        return [(BREAKDOWNS[dimension][0], cells) for dimension, cells in self.breakdowns.items()]
+    def breakdown_tables(self) -> list[dict]:
+        """Each breakdown with its key (for the API), its label (for people) and its cells."""
+        return [
+            {"dimension": dimension, "label": BREAKDOWNS[dimension][0], "groups": cells}
+            for dimension, cells in self.breakdowns.items()
+        ]
 
     @property
     def bars(self) -> list[dict]:
@@ -122,9 +126,12 @@ def _stats(row: dict) -> dict:
     return {"n": row["n"], "mean": round(mean, 2) if mean is not None else None, "sd": round(sd, 2) if sd else None}
 
 
-def round_results(*, survey_round: SurveyRound) -> RoundResults:
-    """The figures of a round. While it is open only its progress shows: figures that change with each response
-    would give away one known respondent's answers to anyone comparing before and after."""
+def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> RoundResults:
+    """The figures of a round, and with `with_trends` each numeric question's trend across closed rounds.
+
+    While the round is open only its progress shows: figures that change with each response would give away one
+    known respondent's answers to anyone comparing before and after.
+    """
     minimum = survey_round.min_group_size
     published = survey_round.status == RoundStatus.CLOSED
     questions = list(survey_round.questionnaire.questions.all())
@@ -178,6 +185,10 @@ def round_results(*, survey_round: SurveyRound) -> RoundResults:
             result.open_answers = []
         results.append(result)
 
+    if with_trends:
+        trends = question_trends(codes=[result.question.code for result in results if result.question.is_numeric])
+        for result in results:
+            result.trend = trends.get(result.question.code, [])
     answered = survey_round.invitations.filter(answered_on__isnull=False).count()
     return RoundResults(
         survey_round=survey_round,
@@ -198,24 +209,26 @@ def _ordered_distribution(question: Question, counts: dict[str, int]) -> list[tu
     return [(label, counts.get(value, 0)) for value, label in question.choice_options()]
 
 
-def question_trend(*, code: str) -> list[Cell]:
-    """The mean of one question code per closed round, oldest first; rounds under their minimum are suppressed."""
+def question_trends(*, codes: list[str]) -> dict[str, list[Cell]]:
+    """Per question code, its mean per closed round, oldest first, in one query; rounds under their minimum are
+    suppressed."""
     rows = (
-        Answer.objects.filter(question__code=code, number__isnull=False)
+        Answer.objects.filter(question__code__in=codes, number__isnull=False)
         .filter(response__round__status=RoundStatus.CLOSED)
         .values(
+            "question__code",
             "response__round_id",
             "response__round__name",
             "response__round__opens_at",
             "response__round__min_group_size",
         )  # fmt: skip
         .annotate(n=Count("id"), mean=Avg("number"), sd=StdDev("number", sample=True))
-        .order_by("response__round__opens_at")
+        .order_by("response__round__opens_at", "response__round_id")
     )
-    trend = []
+    trends: dict[str, list[Cell]] = {code: [] for code in codes}
     for row in rows:
         cell = Cell(label=row["response__round__name"], **_stats(row))
         if cell.n < row["response__round__min_group_size"]:
             cell.hide()
-        trend.append(cell)
-    return trend
+        trends[row["question__code"]].append(cell)
+    return trends

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -44,15 +44,6 @@ def target_filter_validate(target_filter: dict) -> None:
     if not filterset.is_valid():
         reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         raise ValidationError({"target_filter": reasons})
-
-
-@transaction.atomic
-def survey_round_create(**fields) -> SurveyRound:
-    survey_round = SurveyRound(**fields)
-    target_filter_validate(survey_round.target_filter)
-    survey_round.full_clean()
-    survey_round.save()
-    return survey_round
 
 
 def survey_round_schedule(*, survey_round: SurveyRound) -> SurveyRound:
@@ -104,12 +95,18 @@ def _invite(survey_round: SurveyRound) -> int:
     return outbox_enqueue(mails=[invitation_mail(invitation) for invitation in invitations])
 
 
-def invitation_mail(invitation: Invitation) -> Mail:
-    """The invitation mail of one invitee; its key names the invitation, so it is written once."""
+def invitation_mail(invitation: Invitation, *, reminder: int = 0) -> Mail:
+    """The invitation mail of one invitee, or its n-th reminder. The key names the invitation (which the link
+    personaliser reads back) and the reminder's number, so each is written once."""
+    kind, key = (
+        (MailKind.SURVEY_REMINDER, f"survey-reminder:{invitation.pk}:{reminder}")
+        if reminder
+        else (MailKind.SURVEY_INVITATION, f"survey-invitation:{invitation.pk}")
+    )
     return Mail(
-        key=f"survey-invitation:{invitation.pk}",
-        kind=MailKind.SURVEY_INVITATION,
-        template="emails/survey_invitation",
+        key=key,
+        kind=kind,
+        template=f"emails/{kind}",
         context={"round": invitation.round, "contact": invitation.contact},
         contact=invitation.contact,
     )
@@ -133,16 +130,7 @@ def survey_reminders_send(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         invitations = list(due.select_for_update(skip_locked=True, of=("self",)))
         written = outbox_enqueue(
-            mails=[
-                Mail(
-                    key=f"survey-reminder:{invitation.pk}:{invitation.reminders_sent + 1}",
-                    kind=MailKind.SURVEY_REMINDER,
-                    template="emails/survey_reminder",
-                    context={"round": invitation.round, "contact": invitation.contact},
-                    contact=invitation.contact,
-                )
-                for invitation in invitations
-            ]
+            mails=[invitation_mail(invitation, reminder=invitation.reminders_sent + 1) for invitation in invitations]
         )
         Invitation.objects.filter(pk__in=[invitation.pk for invitation in invitations]).update(
             reminders_sent=F("reminders_sent") + 1, last_reminded_at=now
@@ -156,17 +144,7 @@ def invitation_link_issue(message: OutboxMessage) -> str | None:
     Registered as the outbox personaliser of survey mails (surveys/apps.py); the key names the invitation.
     """
     invitation_id = int(message.idempotency_key.split(":")[1])
-    invitation = (
-        Invitation.objects.filter(
-            pk=invitation_id,
-            answered_on__isnull=True,
-            link_used_at__isnull=True,
-            round__status=RoundStatus.OPEN,
-            round__closes_at__gt=timezone.now(),
-        )
-        .only("pk")
-        .first()
-    )
+    invitation = Invitation.objects.filter(_awaiting_answer(), pk=invitation_id).only("pk").first()
     if invitation is None:
         return None
     token = secrets.token_urlsafe(32)
@@ -174,14 +152,20 @@ def invitation_link_issue(message: OutboxMessage) -> str | None:
     return settings.SITE_URL + reverse("surveys:redeem", args=[token])
 
 
-def _live_token(token: str):
-    return InvitationToken.objects.filter(
-        digest=_token_digest(token),
-        invitation__answered_on__isnull=True,
-        invitation__link_used_at__isnull=True,
-        invitation__round__status=RoundStatus.OPEN,
-        invitation__round__closes_at__gt=timezone.now(),
+def _awaiting_answer(prefix: str = "") -> Q:
+    """An invitation whose link may still be used: unanswered, link unused, round open and not yet past closing."""
+    return Q(
+        **{
+            f"{prefix}answered_on__isnull": True,
+            f"{prefix}link_used_at__isnull": True,
+            f"{prefix}round__status": RoundStatus.OPEN,
+            f"{prefix}round__closes_at__gt": timezone.now(),
+        }
     )
+
+
+def _live_token(token: str):
+    return InvitationToken.objects.filter(_awaiting_answer("invitation__"), digest=_token_digest(token))
 
 
 def invitation_token_check(*, token: str) -> Invitation | None:
@@ -206,7 +190,7 @@ def invitation_token_redeem(*, token: str) -> Invitation | None:
 
 @transaction.atomic
 def response_submit(*, invitation: Invitation, answers: dict[Question, object], by_interview: bool = False) -> None:
-    """Store one anonymous response: its answers, the segment and the day; the invitation learns only that day.
+    """Store one anonymous response: its round, its answers and the segment; the invitation learns only the day.
 
     Refused: an invitation that is already answered, or whose round is not open.
     """

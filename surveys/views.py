@@ -18,7 +18,7 @@ from crm.api import csv_safe
 from . import services
 from .forms import AnswerForm
 from .models import Invitation, RoundStatus, SurveyRound
-from .selectors import question_trend, round_results
+from .selectors import round_results
 
 INVITATION_KEY = "survey_invitation"
 DRAFT_KEY = "survey_draft"
@@ -133,10 +133,7 @@ def interview(request, invitation_id):
 @permission_required("surveys.view_surveyround", raise_exception=True)
 def results(request, round_id):
     survey_round = get_object_or_404(SurveyRound.objects.select_related("questionnaire"), pk=round_id)
-    outcome = round_results(survey_round=survey_round)
-    for result in outcome.questions:
-        if result.question.is_numeric:
-            result.trend = question_trend(code=result.question.code)
+    outcome = round_results(survey_round=survey_round, with_trends=True)
     return render(request, "surveys/results.html", {"results": outcome})
 
 

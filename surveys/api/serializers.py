@@ -45,10 +45,6 @@ class BreakdownSerializer(serializers.Serializer):
     dimension = serializers.CharField()
     groups = CellSerializer(many=True)
 
-    def to_representation(self, instance):
-        dimension, cells = instance
-        return {"dimension": dimension, "groups": CellSerializer(cells, many=True).data}
-
 
 class QuestionResultSerializer(serializers.Serializer):
     code = serializers.CharField(source="question.code")
@@ -56,7 +52,7 @@ class QuestionResultSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(source="question.kind", choices=QuestionKind.choices)
     overall = CellSerializer()
     distribution = DistributionSerializer(many=True)
-    breakdowns = BreakdownSerializer(many=True, source="breakdown_list")
+    breakdowns = BreakdownSerializer(many=True, source="breakdown_tables")
     open_answers = serializers.ListField(child=serializers.CharField())
     trend = CellSerializer(many=True)
 

@@ -6,7 +6,7 @@ from crm.api import ReadWithPermission, TokenScope
 from stakeholders.api.views import ResourceViewSet
 
 from ..filters import SurveyRoundFilterSet
-from ..selectors import question_trend, round_results, survey_rounds_list
+from ..selectors import round_results, survey_rounds_list
 from .serializers import RoundResultsSerializer, SurveyRoundSerializer
 
 
@@ -23,8 +23,5 @@ class SurveyRoundViewSet(ResourceViewSet):
     def results(self, request, pk=None):
         """The round's results: per question n, mean, standard deviation and distribution, breakdowns by kind of
         organisation, level and scope, open answers and the trend across rounds; small groups are suppressed."""
-        outcome = round_results(survey_round=self.get_object())
-        for result in outcome.questions:
-            if result.question.is_numeric:
-                result.trend = question_trend(code=result.question.code)
+        outcome = round_results(survey_round=self.get_object(), with_trends=True)
         return Response(RoundResultsSerializer(outcome).data)

@@ -27,6 +27,16 @@ def invitation_for(contact) -> Mail:
     return mail
 
 
+def digest_for(officer) -> Mail:
+    return Mail(
+        key=f"digest:{officer.pk}",
+        kind=MailKind.OUTREACH_DIGEST,
+        template="emails/outreach_digest",
+        context={"recipient": officer},
+        user=officer,
+    )
+
+
 def send_due() -> None:
     while claim := outbox_claim_batch():
         claim_token, message_ids = claim
@@ -96,17 +106,7 @@ def test_a_contact_who_opts_out_after_queueing_gets_nothing(smtp):
 
 def test_a_user_who_switches_the_digest_off_after_queueing_gets_nothing(smtp):
     officer = UserFactory()
-    outbox_enqueue(
-        mails=[
-            Mail(
-                key="d",
-                kind=MailKind.OUTREACH_DIGEST,
-                template="emails/outreach_digest",
-                context={"recipient": officer},
-                user=officer,
-            )
-        ]
-    )
+    outbox_enqueue(mails=[digest_for(officer)])
     MailPreferences.objects.create(user=officer, digest_frequency="off")
     send_due()
     assert smtp.messages == []
@@ -224,17 +224,7 @@ def test_the_opt_out_link_asks_first_and_then_stops_all_mail_to_the_contact(clie
 
 def test_the_opt_out_link_of_a_user_stops_only_that_kind_of_mail(client):
     officer = UserFactory()
-    outbox_enqueue(
-        mails=[
-            Mail(
-                key="d",
-                kind=MailKind.OUTREACH_DIGEST,
-                template="emails/outreach_digest",
-                context={"recipient": officer},
-                user=officer,
-            )
-        ]
-    )
+    outbox_enqueue(mails=[digest_for(officer)])
     link = OutboxMessage.objects.get().opt_out_url.removeprefix("http://127.0.0.1:8000")
     client.post(link)
     preferences = MailPreferences.objects.get(user=officer)

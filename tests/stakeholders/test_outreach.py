@@ -63,6 +63,7 @@ def test_each_officer_gets_one_digest_with_exactly_their_due_organisations_most_
     assert "/admin/stakeholders/interaction/add/?organisation=" in mine.body_html
     assert listed(digest_of(other_officer), all_names) == ["Someone else's"]
     assert listed(digest_of(coordinator), all_names) == ["Nobody's"]
+    assert "Nobody's: 5 dagen te laat" in digest_of(coordinator).body_text
 
 
 def test_a_digest_run_twice_writes_nothing_new(liaison_officer):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys.models import Answer, Response
-from surveys.selectors import question_trend, round_results
+from surveys.selectors import question_trends, round_results
 from tests.api.clients import token_client
 from tests.factories import ContactFactory, InvitationFactory, SurveyRoundFactory
 
@@ -99,7 +99,7 @@ def test_the_trend_follows_a_question_code_across_rounds(survey_round):
                                  closes_at=survey_round.opens_at.replace(year=2025, month=12))  # fmt: skip
     for grade in (7, 7, 7, 7, 8):
         respond(earlier, NGO, grade)
-    trend = question_trend(code="overall_grade")
+    trend = question_trends(codes=["overall_grade"])["overall_grade"]
     assert [(cell.label, cell.n, cell.mean) for cell in trend] == [
         (earlier.name, 5, 7.2),
         (survey_round.name, 13, 7.69),
@@ -112,7 +112,7 @@ def test_results_cost_the_same_queries_for_few_and_many_responses():
         for index in range(count):
             respond(survey_round, NGO, 1 + index % 10, wishes="x")
         with CaptureQueriesContext(connection) as queries:
-            round_results(survey_round=survey_round)
+            round_results(survey_round=survey_round, with_trends=True)
         return len(queries)
 
     assert queries_for(5) == queries_for(50)
@@ -180,7 +180,7 @@ def test_an_open_round_shows_its_progress_but_no_figures(survey_round):
     results = round_results(survey_round=survey_round)
     assert (results.responses, results.published, results.suppressed) == (13, False, True)
     assert all(result.overall.suppressed and not result.open_answers for result in results.questions)
-    assert [cell.label for cell in question_trend(code="overall_grade")] == []
+    assert [cell.label for cell in question_trends(codes=["overall_grade"])["overall_grade"]] == []
 
 
 def test_open_answers_of_a_question_with_few_answers_are_hidden_even_in_a_large_round(survey_round):
