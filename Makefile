@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint format lock messages clean
+.PHONY: run test screenshots lint format lock messages vendor-css clean
 
 $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -26,14 +26,23 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+/usr/bin/chromium:
+	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
 ## test: lint and run the whole suite against real PostgreSQL and Redis
-test: $(VENV)/.installed node_modules/.installed
+test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		$(PY) manage.py check_services --server-only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} $(VENV)/bin/pytest
+
+## screenshots: run the browser tests and keep their screenshots in docs/screenshots
+screenshots: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -m browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -54,6 +63,12 @@ lock: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --locale nl --ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*' --ignore 'benchmarks/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+## vendor-css: copy the NL Design System's built CSS (pinned in package-lock.json) into the static files
+vendor-css: node_modules/.installed
+	mkdir -p crm/static/vendor/utrecht
+	cp node_modules/@utrecht/component-library-css/dist/index.css crm/static/vendor/utrecht/component-library.css
+	cp node_modules/@utrecht/component-library-css/LICENSE.md crm/static/vendor/utrecht/LICENSE.md
 
 clean:
 	rm -rf $(VENV) node_modules .run db.sqlite3 staticfiles

@@ -23,11 +23,13 @@ REFERENCE_DATA = ["stakeholders.tier", "stakeholders.tag", "stakeholders.topic"]
 SURVEY_RECORDS = ["surveys.questionnaire", "surveys.question", "surveys.surveyround", "surveys.invitation"]
 EVERYTHING = "*"
 
-# Per role: model -> actions ("view", "add", "change", "delete"). EVERYTHING grants every permission there is.
+# Per role: model -> actions ("view", "add", "change", "delete", or a model's own permission such as "export").
+# EVERYTHING grants every permission there is.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | str] = {
     ADMINISTRATORS: EVERYTHING,
     COORDINATORS: {
         **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
+        "stakeholders.contact": ("view", "add", "change", "export", "erase"),
         **dict.fromkeys(REFERENCE_DATA, ("view", "add", "change")),
         **dict.fromkeys(SURVEY_RECORDS, ("view",)),
     },

@@ -1,15 +1,81 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from rest_framework.exceptions import ValidationError as FilterValidationError
 
+from .forms import MailPreferencesForm, errors_to_form, widgets_mark_invalid, widgets_style
+from .models import MailPreferences
 from .outbox import mail_opt_out, opt_out_read
+from .services import mail_preferences_update
+
+PAGE_SIZE = 25
+
+
+def allowed(*permissions: str):
+    """A page for signed-in users with these permissions: a visitor goes to the login page, anyone else gets 403."""
+
+    def decorator(view):
+        return wraps(view)(login_required(permission_required(permissions, raise_exception=True)(view)))
+
+    return decorator
+
+
+def filtered_page(
+    request, *, filterset_class, queryset, page_size: int | None = PAGE_SIZE, widgets: dict | None = None
+) -> tuple:
+    """A list page's filter form (the API's own FilterSet) and the requested page of its results (all of them
+    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from.
+
+    An invalid filter value shows its error beside the field and leaves that filter out, as a form would.
+    """
+    filterset = filterset_class(data=request.GET or None, queryset=queryset, request=request)
+    for name, widget in (widgets or {}).items():
+        filterset.form.fields[name].widget = widget
+    try:
+        results = filterset.qs
+    except FilterValidationError as error:
+        # The strict sort filter refuses malformed input with the API's exception; here it is a field error.
+        for name, messages in error.detail.items():
+            filterset.form.add_error(name if name in filterset.form.fields else None, list(messages))
+        results = queryset.none()
+    widgets_style(filterset.form)
+    widgets_mark_invalid(filterset.form)
+    page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get("page")) if page_size else results
+    return filterset, page
+
+
+def page_prose(page: str, title: str):
+    """A page of text in the visitor's language, open to everyone (the accessibility statement, the privacy notice);
+    its text is templates/pages/<page>.<language>.html."""
+
+    def view(request):
+        return render(request, "pages/prose.html", {"page": page, "title": title})
+
+    return view
 
 
 @login_required
-def home(request):
-    return render(request, "home.html")
+def mail_preferences(request):
+    """The mails a user of the product gets, and in which language."""
+    form = MailPreferencesForm(request.POST or None, instance=MailPreferences.of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            mail_preferences_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("mail-preferences")
+    return render(request, "crm/mail_preferences.html", {"form": form})
 
 
 # Mail clients post the RFC 8058 one-click opt-out without a CSRF token; the signed token is the credential.

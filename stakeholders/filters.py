@@ -23,6 +23,7 @@ from .models import (
     Scope,
 )
 
+ONE_TO_FIVE = [(value, str(value)) for value in range(1, 6)]
 OUTREACH_CHOICES = [("overdue", _("overdue")), ("due", _("due within a week"))]
 
 
@@ -43,6 +44,8 @@ class OrganisationFilterSet(ChangedSinceMixin):
         field_name="contacts__level", choices=ContactLevel.choices, distinct=True, label=_("contact level")
     )
     outreach = filters.ChoiceFilter(choices=OUTREACH_CHOICES, method="filter_outreach", label=_("outreach"))
+    influence = filters.TypedChoiceFilter(choices=ONE_TO_FIVE, coerce=int, label=_("influence"))
+    interest = filters.TypedChoiceFilter(choices=ONE_TO_FIVE, coerce=int, label=_("interest"))
     search = filters.CharFilter(method="filter_search", label=_("search"))
     sort = StrictOrderingFilter(
         fields=[

@@ -3,12 +3,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 kvk_number_format = RegexValidator(r"^[0-9]{8}$", _("A KvK number has exactly eight digits."))
 cbs_code_format = RegexValidator(r"^GM[0-9]{4}$", _("A CBS municipality code is GM followed by four digits."))
 country_code_format = RegexValidator(r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1, e.g. NL."))
+# An organisation whose next contact falls due within this many days is "due soon" (digest, dashboard, filters).
+DUE_SOON_DAYS = 7
 one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
 cadence_range = [MinValueValidator(1), MaxValueValidator(1095)]
 
@@ -284,6 +287,16 @@ class Organisation(models.Model):
             return self.contact_cadence_days
         return self.tier.cadence_days if self.tier_id else None
 
+    @property
+    def outreach_state(self) -> str:
+        """ "overdue", "due" (within a week), "planned" or "none": the same rules as the outreach scan."""
+        if self.status != OrganisationStatus.ACTIVE or self.next_contact_due_on is None:
+            return "none"
+        days_left = (self.next_contact_due_on - timezone.localdate()).days
+        if days_left < 0:
+            return "overdue"
+        return "due" if days_left <= DUE_SOON_DAYS else "planned"
+
 
 class OrganisationRelation(models.Model):
     """A typed, directed link between two organisations: the edges of the migration network."""
@@ -357,6 +370,11 @@ class Contact(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
+        # The AVG's rights of access and erasure, exercised for one person at a time by coordinators.
+        permissions = [
+            ("export_contact", _("Can export a contact's personal data")),
+            ("erase_contact", _("Can erase a contact's personal data")),
+        ]
         constraints = [
             one_of("level", ContactLevel),
             one_of("preferred_language", Language),

@@ -2,12 +2,24 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from .models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, OrganisationStatus, Tag
+from crm.models import OutboxMessage
 
-DUE_SOON_DAYS = 7
+from .models import (
+    DUE_SOON_DAYS,
+    Contact,
+    FollowUpAction,
+    Interaction,
+    Organisation,
+    OrganisationRelation,
+    OrganisationStatus,
+    Tag,
+    Tier,
+)
 
 
 def organisations_list(*, with_contacts: bool = False) -> QuerySet[Organisation]:
@@ -64,3 +76,112 @@ def relations_list() -> QuerySet[OrganisationRelation]:
 
 def tags_list() -> QuerySet[Tag]:
     return Tag.objects.all()
+
+
+def tiers_list() -> QuerySet[Tier]:
+    return Tier.objects.order_by("position", "name")
+
+
+def owners_list() -> QuerySet:
+    """The users who own at least one organisation: the liaison officers a list can be filtered by."""
+    return (
+        get_user_model()
+        .objects.filter(id__in=Organisation.objects.filter(owner__isnull=False).values("owner_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def my_organisations(*, owner) -> QuerySet[Organisation]:
+    """An officer's active organisations, the most overdue first and those without a due date last."""
+    return (
+        Organisation.objects.filter(owner=owner, status=OrganisationStatus.ACTIVE)
+        .select_related("tier")
+        .order_by(F("next_contact_due_on").asc(nulls_last=True), "name", "id")
+    )
+
+
+def follow_ups_open(*, assignee=None, organisation: Organisation | None = None) -> QuerySet[FollowUpAction]:
+    """Open follow-up actions, earliest due first; of one assignee or of one organisation."""
+    follow_ups = FollowUpAction.objects.filter(done_at__isnull=True).select_related(
+        "interaction__organisation", "assignee"
+    )
+    if assignee is not None:
+        follow_ups = follow_ups.filter(assignee=assignee)
+    if organisation is not None:
+        follow_ups = follow_ups.filter(interaction__organisation=organisation)
+    return follow_ups.order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def interactions_recent(*, logged_by, limit: int = 10) -> QuerySet[Interaction]:
+    return interactions_list().filter(logged_by=logged_by).order_by("-occurred_at", "-id")[:limit]
+
+
+def organisation_detail() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("tier", "owner", "parent").prefetch_related("tags")
+
+
+def organisation_timeline(*, organisation: Organisation) -> QuerySet[Interaction]:
+    return interactions_list().filter(organisation=organisation).order_by("-occurred_at", "-id")
+
+
+def organisation_relations(*, organisation: Organisation) -> QuerySet[OrganisationRelation]:
+    """Both directions: what this organisation relates to, and what relates to it."""
+    return relations_list().filter(Q(source=organisation) | Q(target=organisation)).order_by("kind", "id")
+
+
+def contact_interactions(*, contact: Contact) -> QuerySet[Interaction]:
+    return interactions_list().filter(contacts=contact).order_by("-occurred_at", "-id")
+
+
+def relations_among(*, organisations: QuerySet[Organisation]) -> QuerySet[OrganisationRelation]:
+    """The current relations whose both ends are among these organisations: the edges of the network graph."""
+    ids = organisations.order_by().values("id")
+    return relations_list().filter(source__in=ids, target__in=ids, ended_on__isnull=True).order_by("id")
+
+
+def influence_interest_counts(*, organisations: QuerySet[Organisation]) -> dict[tuple[int, int], int]:
+    """How many organisations sit in each cell of the stakeholder map, in one grouped query."""
+    rows = organisations.order_by().values("influence", "interest").annotate(count=Count("id"))
+    return {(row["influence"], row["interest"]): row["count"] for row in rows}
+
+
+def contact_personal_data(*, contact: Contact) -> dict:
+    """Everything the product holds about one person, for the AVG's right of access (a JSON export)."""
+    personal = model_to_dict(contact, exclude=["id"])
+    interactions = [
+        {
+            "occurred_at": interaction.occurred_at.isoformat(),
+            "organisation": interaction.organisation.name,
+            "channel": interaction.channel,
+            "subject": interaction.subject,
+            "notes": interaction.notes,
+            "logged_by": interaction.logged_by.get_username() if interaction.logged_by else None,
+            "follow_ups": [follow_up.description for follow_up in interaction.follow_ups.all()],
+        }
+        for interaction in contact_interactions(contact=contact)
+    ]
+    mails = list(
+        OutboxMessage.objects.filter(contact=contact)
+        .order_by("created_at")
+        .values("kind", "to_address", "subject", "status", "created_at", "sent_at")
+    )
+    history = [
+        {
+            "changed_at": record.history_date.isoformat(),
+            "change": record.get_history_type_display(),
+            "changed_by": record.history_user.get_username() if record.history_user else None,
+            **model_to_dict(record, fields=list(personal)),
+        }
+        for record in contact.history.select_related("history_user").order_by("history_date")
+    ]
+    invitations = [
+        {"round": invitation.round.name, "invited_at": invitation.invited_at, "answered": bool(invitation.answered_on)}
+        for invitation in contact.invitations.select_related("round").order_by("invited_at")
+    ]
+    return {
+        "contact": {**personal, "organisation": contact.organisation.name},
+        "interactions": interactions,
+        "mails": mails,
+        "history": history,
+        "survey_invitations": invitations,
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Topic
 from .outreach import owner_assigned_notify
+from .retention import contacts_anonymise
 
 REFRESH_BATCH_SIZE = 1000
 
@@ -157,3 +158,19 @@ def relation_create(**fields) -> OrganisationRelation:
 
 def tag_create(*, name: str) -> Tag:
     return _validated_save(Tag(name=name.strip()))
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUpAction) -> FollowUpAction:
+    """Mark a follow-up action done; completing it twice keeps the first moment."""
+    follow_up = FollowUpAction.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is None:
+        follow_up.done_at = timezone.now()
+        follow_up.save(update_fields=["done_at", "updated_at"])
+    return follow_up
+
+
+def contact_erase(*, contact: Contact) -> None:
+    """The AVG's right of erasure: the person's data goes, here, in the history and in the outbox; counts stay."""
+    contacts_anonymise(ids=[contact.pk], now=timezone.now())
+    contact.refresh_from_db()

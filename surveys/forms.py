@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import StyledForm, widgets_style
+
 from .models import SCALES, Question, QuestionKind
 
 LIKERT_LABELS = {
@@ -26,7 +28,7 @@ def _field_for(question: Question) -> forms.Field:
     return forms.TypedChoiceField(choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **common)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StyledForm):
     """One field per question, in order; radio buttons and text areas, so it works without JavaScript."""
 
     def __init__(self, *args, questions: list[Question], **kwargs):
@@ -34,6 +36,7 @@ class AnswerForm(forms.Form):
         self.questions = {f"q_{question.code}": question for question in questions}
         for name, question in self.questions.items():
             self.fields[name] = _field_for(question)
+        widgets_style(self)
 
     def full_clean(self):
         super().full_clean()

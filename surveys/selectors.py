@@ -8,12 +8,12 @@ subtracting the shown cells from the total.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, OuterRef, QuerySet, StdDev, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, StdDev, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.filters import ContactFilterSet
-from stakeholders.models import Contact, ContactLevel, OrganisationKind, OrganisationStatus, Scope
+from stakeholders.models import Contact, ContactLevel, Organisation, OrganisationKind, OrganisationStatus, Scope
 
 from .models import SCALES, Answer, Invitation, Question, QuestionKind, Response, RoundStatus, SurveyRound
 
@@ -46,6 +46,25 @@ def survey_rounds_list() -> QuerySet[SurveyRound]:
     return SurveyRound.objects.select_related("questionnaire").annotate(
         invitation_count=_count_of(Invitation, round=OuterRef("pk")),
         response_count=_count_of(Response, round=OuterRef("pk")),
+    )
+
+
+def round_invitations(*, survey_round: SurveyRound) -> QuerySet[Invitation]:
+    return survey_round.invitations.select_related("contact__organisation").order_by(
+        "contact__organisation__name", "contact__last_name", "id"
+    )
+
+
+def organisation_survey_participation(*, organisation: Organisation) -> QuerySet[SurveyRound]:
+    """Per round: how many of the organisation's contacts were invited and how many answered. Counts only."""
+    invitations = Q(invitations__contact__organisation=organisation)
+    return (
+        SurveyRound.objects.filter(invitations)
+        .annotate(
+            invited=Count("invitations", filter=invitations),
+            answered=Count("invitations", filter=invitations & Q(invitations__answered_on__isnull=False)),
+        )
+        .order_by("-opens_at")
     )
 
 

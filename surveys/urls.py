@@ -9,6 +9,9 @@ urlpatterns = [
     path("s/bedankt/", views.thanks, name="thanks"),
     path("s/<str:token>/", views.redeem, name="redeem"),
     path("enquetes/uitnodigingen/<int:invitation_id>/interview/", views.interview, name="interview"),
+    path("enquetes/", views.round_list, name="round-list"),
+    path("enquetes/<int:round_id>/", views.round_detail, name="round-detail"),
+    path("enquetes/<int:round_id>/inplannen/", views.round_schedule, name="round-schedule"),
     path("enquetes/<int:round_id>/resultaten/", views.results, name="results"),
     path("enquetes/<int:round_id>/resultaten.csv", views.results_csv, name="results-csv"),
 ]

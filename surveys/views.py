@@ -4,18 +4,20 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.api import csv_safe
+from crm.views import PAGE_SIZE, allowed, filtered_page
 
-from . import services
+from . import selectors, services
+from .filters import SurveyRoundFilterSet
 from .forms import AnswerForm
 from .models import Invitation, RoundStatus, SurveyRound
 from .selectors import round_results
@@ -108,8 +110,7 @@ def thanks(request):
         return _private(render(request, "surveys/thanks.html"))
 
 
-@login_required
-@permission_required("surveys.change_surveyround", raise_exception=True)
+@allowed("surveys.change_surveyround")
 @require_http_methods(["GET", "POST"])
 def interview(request, invitation_id):
     """A researcher types in the answers of an interview; the response is as anonymous as one given online."""
@@ -129,16 +130,50 @@ def interview(request, invitation_id):
     return render(request, "surveys/interview.html", {"form": form, "invitation": invitation})
 
 
-@login_required
-@permission_required("surveys.view_surveyround", raise_exception=True)
+@allowed("surveys.view_surveyround")
+def round_list(request):
+    filterset, page = filtered_page(
+        request,
+        filterset_class=SurveyRoundFilterSet,
+        queryset=selectors.survey_rounds_list().order_by("-opens_at", "-id"),
+    )
+    return render(request, "surveys/round_list.html", {"filter": filterset, "page": page})
+
+
+@allowed("surveys.view_surveyround")
+def round_detail(request, round_id):
+    """A round's set-up and progress; before it opens, the contacts it will invite, for review."""
+    survey_round = get_object_or_404(selectors.survey_rounds_list(), pk=round_id)
+    if survey_round.status in (RoundStatus.DRAFT, RoundStatus.SCHEDULED):
+        people = selectors.round_targets(survey_round=survey_round)
+    else:
+        people = selectors.round_invitations(survey_round=survey_round)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "surveys/round_detail.html", {"round": survey_round, "page": page})
+
+
+@require_POST
+@allowed("surveys.change_surveyround")
+def round_schedule(request, round_id):
+    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    try:
+        services.survey_round_schedule(survey_round=survey_round)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The round is scheduled; the invitations go out when it opens."))
+    return redirect("surveys:round-detail", round_id=round_id)
+
+
+@allowed("surveys.view_surveyround")
 def results(request, round_id):
     survey_round = get_object_or_404(SurveyRound.objects.select_related("questionnaire"), pk=round_id)
     outcome = round_results(survey_round=survey_round, with_trends=True)
     return render(request, "surveys/results.html", {"results": outcome})
 
 
-@login_required
-@permission_required("surveys.view_surveyround", raise_exception=True)
+@allowed("surveys.view_surveyround")
 def results_csv(request, round_id):
     """The results table as CSV: the same suppressed figures as the page, never a single response."""
     survey_round = get_object_or_404(SurveyRound, pk=round_id)

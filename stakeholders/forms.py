@@ -1,0 +1,125 @@
+"""The web UI's forms. They validate input for the page; the services validate again and write."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.forms import DateInput, DateTimeLocalInput, StyledForm, StyledModelForm
+
+from .models import Contact, FollowUpAction, Interaction, Organisation, Topic
+
+ORGANISATION_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "scope",
+    "status",
+    "owner",
+    "tier",
+    "contact_cadence_days",
+    "next_contact_planned_on",
+    "influence",
+    "interest",
+    "tags",
+    "kvk_number",
+    "cbs_municipality_code",
+    "country",
+    "street_address",
+    "postal_code",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "notes",
+]
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class OrganisationForm(StyledModelForm):
+    owner = UserChoiceField(queryset=active_users(), required=False, label=_("Liaison officer"))
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_FIELDS
+        widgets = {"next_contact_planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ORGANISATION_FIELDS}
+
+
+class ContactForm(StyledModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "job_title",
+            "level",
+            "email",
+            "phone",
+            "preferred_language",
+            "is_active",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class InteractionForm(StyledModelForm):
+    """Who took part (the organisation's own contacts, as tick boxes), how, when (now unless changed) and what."""
+
+    class Meta:
+        model = Interaction
+        fields = ["contacts", "channel", "occurred_at", "subject", "notes", "topics", "sentiment"]
+        widgets = {
+            "contacts": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+            "occurred_at": DateTimeLocalInput,
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"contacts": _("Who took part")}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = organisation.contacts.filter(is_active=True)
+        self.fields["topics"].queryset = Topic.objects.order_by("name")
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now():
+            raise forms.ValidationError(_("An interaction cannot take place in the future."))
+        return occurred_at
+
+
+class FollowUpForm(StyledModelForm):
+    assignee = UserChoiceField(queryset=active_users(), label=_("Assignee"))
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "assignee", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+
+class BaseFollowUpFormSet(forms.BaseFormSet):
+    label = _("Follow-up action")
+
+
+# Two empty rows; a row left empty is ignored, a row partly filled is validated.
+FollowUpFormSet = forms.formset_factory(FollowUpForm, formset=BaseFollowUpFormSet, extra=2, max_num=10)
+
+
+class OrganisationPickForm(StyledForm):
+    """The first step of logging a contact from the dashboard: which organisation."""
+
+    zoek = forms.CharField(label=_("Search an organisation"), max_length=100, required=False)

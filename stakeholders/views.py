@@ -1,0 +1,269 @@
+"""The liaison officer's workplace: dashboard, organisations, contacts, logging contact, the stakeholder map."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.forms import errors_to_form
+from crm.templatetags.people import person
+from crm.views import PAGE_SIZE, allowed, filtered_page
+from surveys.selectors import organisation_survey_participation
+
+from . import map as stakeholder_map
+from . import selectors, services
+from .filters import ContactFilterSet, OrganisationFilterSet
+from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
+from .models import FollowUpAction, Organisation, OrganisationStatus
+
+MAP_NETWORK_LIMIT = 40
+# The graph reads at most this many relations; more would not fit on one screen anyway.
+MAP_RELATIONS_LIMIT = 2000
+PICK_RESULTS = 20
+
+
+@login_required
+def dashboard(request):
+    """My relations: overdue and due-soon organisations first, open follow-ups, my recent contacts."""
+    return render(
+        request,
+        "stakeholders/dashboard.html",
+        {
+            "organisations": selectors.my_organisations(owner=request.user),
+            "follow_ups": selectors.follow_ups_open(assignee=request.user),
+            "interactions": selectors.interactions_recent(logged_by=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _pickers() -> dict:
+    """Tier and liaison officer are picked from lists on the pages; the API takes their code and user name."""
+    tiers = [(tier.code, tier.name) for tier in selectors.tiers_list()]
+    officers = [(user.get_username(), person(user)) for user in selectors.owners_list()]
+    return {
+        "tier": forms.Select(choices=[("", "")] + tiers),
+        "owner": forms.Select(choices=[("", "")] + officers),
+    }
+
+
+@allowed("stakeholders.view_organisation")
+def organisation_list(request):
+    filterset, page = filtered_page(
+        request,
+        filterset_class=OrganisationFilterSet,
+        queryset=selectors.organisations_list().order_by("name", "id"),
+        widgets=_pickers(),
+    )
+    return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
+
+
+@allowed("stakeholders.view_organisation")
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(selectors.organisation_detail(), pk=pk)
+    return render(
+        request,
+        "stakeholders/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": organisation.contacts.order_by("last_name", "first_name", "id"),
+            "timeline": Paginator(selectors.organisation_timeline(organisation=organisation), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "follow_ups": selectors.follow_ups_open(organisation=organisation),
+            "relations": selectors.organisation_relations(organisation=organisation),
+            "survey_rounds": organisation_survey_participation(organisation=organisation),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@allowed("stakeholders.add_organisation")
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(**form.service_fields())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("The organisation has been added."))
+            return redirect("stakeholders:organisation-detail", pk=organisation.pk)
+    return render(request, "stakeholders/organisation_form.html", {"form": form})
+
+
+@allowed("stakeholders.change_organisation")
+def organisation_update(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh copy: the form has already written its values onto `organisation`, and the service
+            # compares old and new (a new owner is told).
+            services.organisation_update(organisation=Organisation.objects.get(pk=pk), **form.service_fields())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("stakeholders:organisation-detail", pk=pk)
+    return render(request, "stakeholders/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@allowed("stakeholders.add_interaction")
+def interaction_start(request):
+    """Step one from the dashboard: pick the organisation (mine are listed; others are found by searching)."""
+    form = OrganisationPickForm(request.GET or None)
+    found = None
+    if form.is_valid() and form.cleaned_data["zoek"]:
+        filterset = OrganisationFilterSet(
+            data={"search": form.cleaned_data["zoek"], "status": OrganisationStatus.ACTIVE},
+            queryset=Organisation.objects.order_by("name", "id"),
+        )
+        found = filterset.qs[:PICK_RESULTS]
+    return render(
+        request,
+        "stakeholders/interaction_start.html",
+        {"form": form, "found": found, "mine": selectors.my_organisations(owner=request.user)},
+    )
+
+
+@allowed("stakeholders.add_interaction")
+def interaction_log(request, pk):
+    """Log a contact with an organisation, with its follow-up actions, in one form and one transaction."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = InteractionForm(data, organisation=organisation)
+    follow_ups = FollowUpFormSet(data, prefix="vervolg", form_kwargs={"initial": {"assignee": request.user}})
+    if data is not None and form.is_valid() and follow_ups.is_valid():
+        fields = form.cleaned_data
+        try:
+            services.interaction_log(
+                organisation=organisation,
+                logged_by=request.user,
+                channel=fields["channel"],
+                occurred_at=fields["occurred_at"],
+                subject=fields["subject"],
+                notes=fields["notes"],
+                contacts=list(fields["contacts"]),
+                topics=list(fields["topics"]),
+                sentiment=fields["sentiment"],
+                follow_ups=[row.cleaned_data for row in follow_ups if row.has_changed()],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("The contact has been logged."))
+            return redirect(reverse("stakeholders:organisation-detail", args=[pk]) + "#tijdlijn")
+    return render(
+        request,
+        "stakeholders/interaction_form.html",
+        {"organisation": organisation, "form": form, "follow_ups": follow_ups},
+    )
+
+
+@require_POST
+@allowed("stakeholders.change_followupaction")
+def follow_up_complete(request, pk):
+    follow_up = services.follow_up_complete(follow_up=get_object_or_404(FollowUpAction, pk=pk))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
+    return redirect(next_url)
+
+
+@allowed("stakeholders.view_contact")
+def contact_list(request):
+    filterset, page = filtered_page(
+        request,
+        filterset_class=ContactFilterSet,
+        queryset=selectors.contacts_list().order_by("last_name", "id"),
+        widgets={"owner": _pickers()["owner"]},
+    )
+    return render(request, "stakeholders/contact_list.html", {"filter": filterset, "page": page})
+
+
+@allowed("stakeholders.view_contact")
+def contact_detail(request, pk):
+    contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    interactions = selectors.contact_interactions(contact=contact)
+    return render(request, "stakeholders/contact_detail.html", {"contact": contact, "interactions": interactions})
+
+
+@allowed("stakeholders.add_contact")
+def contact_create(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("The contact person has been added."))
+            return redirect("stakeholders:contact-detail", pk=contact.pk)
+    return render(request, "stakeholders/contact_form.html", {"form": form, "organisation": organisation})
+
+
+@allowed("stakeholders.change_contact")
+def contact_update(request, pk):
+    contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("stakeholders:contact-detail", pk=pk)
+    context = {"form": form, "organisation": contact.organisation, "contact": contact}
+    return render(request, "stakeholders/contact_form.html", context)
+
+
+@allowed("stakeholders.view_contact", "stakeholders.export_contact")
+def contact_export(request, pk):
+    contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    response = JsonResponse(selectors.contact_personal_data(contact=contact), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="contactpersoon-{contact.pk}.json"'
+    return response
+
+
+@allowed("stakeholders.view_contact", "stakeholders.erase_contact")
+def contact_erase(request, pk):
+    """A GET asks for confirmation; the POST erases, for good."""
+    contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    if request.method == "POST":
+        services.contact_erase(contact=contact)
+        messages.success(request, _("The contact's personal data has been erased."))
+        return redirect("stakeholders:contact-detail", pk=pk)
+    return render(request, "stakeholders/contact_erase.html", {"contact": contact})
+
+
+@allowed("stakeholders.view_organisation")
+def map_view(request):
+    """The influence/interest grid and the network of relations, both over the organisation list's filters."""
+    filterset, organisations = filtered_page(
+        request,
+        filterset_class=OrganisationFilterSet,
+        queryset=Organisation.objects.all(),
+        page_size=None,
+        widgets=_pickers(),
+    )
+    relations = list(selectors.relations_among(organisations=organisations)[:MAP_RELATIONS_LIMIT])
+    return render(
+        request,
+        "stakeholders/map.html",
+        {
+            "filter": filterset,
+            "grid": stakeholder_map.grid(counts=selectors.influence_interest_counts(organisations=organisations)),
+            "graph": stakeholder_map.network(relations=relations, limit=MAP_NETWORK_LIMIT),
+        },
+    )

@@ -1,0 +1,303 @@
+"""Browser tests: Playwright drives Debian's chromium against the live server; axe-core checks accessibility.
+
+No browser is downloaded (`make test` installs /usr/bin/chromium) and axe-core comes from node_modules (`npm ci`).
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Page, sync_playwright
+
+from stakeholders.models import Contact, FollowUpAction, Organisation, Tier
+from stakeholders.services import organisation_outreach_refresh
+from surveys.models import Answer, Invitation, Response, SurveyRound
+from tests.factories import (
+    ContactFactory,
+    FollowUpActionFactory,
+    InteractionFactory,
+    InvitationFactory,
+    OrganisationFactory,
+    OrganisationRelationFactory,
+    SurveyRoundFactory,
+    TagFactory,
+    TopicFactory,
+    questionnaire_with_questions,
+)
+
+HERE = Path(__file__).resolve().parent
+AXE = HERE.parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The machine has a closed network: without these flags chromium keeps trying to reach Google.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items):
+    # This hook sees the whole session's items, so mark only those in this folder.
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One chromium for the browser tests. Package scope, not session: Playwright's sync API keeps an asyncio loop
+    running in the test thread while it lives, and the tests after these must not run beside that loop."""
+    with pytest.MonkeyPatch.context() as patch:
+        # The running loop makes Django's ORM refuse to work in the test thread (SynchronousOnlyOperation).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def logged_in(page, live_server):
+    """logged_in(user) signs the browser in as user without the login form, and returns the page."""
+
+    def log_in(user) -> Page:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        # Outside production the session cookie is not Secure, so chromium sends it to the plain-http live server.
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        return page
+
+    return log_in
+
+
+def axe_violations(page: Page, *, exclude=()) -> list[dict]:
+    """The WCAG 2.2 AA violations axe-core finds on the page, leaving out the elements matching exclude's selectors."""
+    page.add_script_tag(path=AXE)
+    return page.evaluate(
+        "([exclude, tags]) => axe.run({exclude}, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)",
+        [list(exclude), WCAG_TAGS],
+    )
+
+
+def assert_accessible(page: Page, *, exclude=()) -> None:
+    if violations := axe_violations(page, exclude=exclude):
+        pytest.fail(f"axe-core on {page.url}:\n" + "\n".join(map(_describe, violations)))
+
+
+def _describe(violation: dict) -> str:
+    nodes = violation["nodes"]
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']} [{len(nodes)}×]"]
+    lines += [f"    {node['target']} {node['html'][:200]}" for node in nodes[:3]]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """screenshot(page, name) saves name.png, the full page, in $SCREENSHOT_DIR (`make screenshots`) or tmp_path."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+
+    def take(page: Page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=path, full_page=True)  # makes the folder when needed
+        return path
+
+    return take
+
+
+# --- A small, realistic data set: the pages have something to show, and the screenshots look like the real thing.
+
+
+@dataclass
+class World:
+    officer: object
+    organisations: dict[str, Organisation]
+    contact: Contact
+    follow_up: FollowUpAction
+    draft_round: SurveyRound
+    open_round: SurveyRound
+    closed_round: SurveyRound
+    invitations: dict[str, Invitation]  # of the open round, by the contact's preferred language
+
+    def __getitem__(self, name: str) -> Organisation:
+        return self.organisations[name]
+
+
+ORGANISATIONS = [
+    # name, kind, scope, city, influence, interest, tier, owned by the officer
+    ("Gemeente Utrecht", "municipality", "local", "Utrecht", 5, 4, "strategic", True),
+    ("VluchtelingenWerk Nederland", "ngo", "national", "Amsterdam", 3, 5, "strategic", True),
+    ("Raad voor de Rechtspraak", "judiciary", "national", "Den Haag", 5, 2, "regular", True),
+    ("Leger des Heils", "ngo", "national", "Almere", 2, 4, "regular", True),
+    ("Gemeente Amsterdam", "municipality", "local", "Amsterdam", 4, 3, "regular", False),
+    ("Reclassering Nederland", "government", "national", "Utrecht", 3, 2, "regular", False),
+    ("UNHCR Nederland", "international", "international", "Den Haag", 4, 2, "regular", False),
+    ("Stichting Nidos", "ngo", "national", "Utrecht", 1, 5, "regular", False),
+]
+CONTACTS = {
+    # organisation: (first name, prefix, last name, function, level, language)
+    "Gemeente Utrecht": [
+        ("Fatima", "", "El Amrani", "Beleidsadviseur integratie", "policy", "nl"),
+        ("Jeroen", "van", "Dijk", "Wethouder", "executive", "nl"),
+    ],
+    "VluchtelingenWerk Nederland": [
+        ("Annelies", "de", "Boer", "Regiomanager", "operational", "nl"),
+        ("Mohammed", "", "Yilmaz", "Directeur", "executive", "nl"),
+    ],
+    "Raad voor de Rechtspraak": [("Pieter", "", "Jansen", "Senior beleidsmedewerker", "policy", "nl")],
+    "Leger des Heils": [("Ingrid", "", "Bakker", "Coördinator opvang", "operational", "nl")],
+    "Gemeente Amsterdam": [("Sven", "", "Visser", "Programmamanager", "policy", "nl")],
+    "Reclassering Nederland": [("Marloes", "", "Smit", "Adviseur", "operational", "nl")],
+    "UNHCR Nederland": [("Sarah", "", "Johnson", "Protection Officer", "policy", "en")],
+    "Stichting Nidos": [("Kees", "", "Mulder", "Teamleider voogdij", "operational", "nl")],
+}
+RELATIONS = [
+    ("Gemeente Utrecht", "funds", "VluchtelingenWerk Nederland"),
+    ("UNHCR Nederland", "partner_of", "VluchtelingenWerk Nederland"),
+    ("VluchtelingenWerk Nederland", "partner_of", "Stichting Nidos"),
+    ("Stichting Nidos", "refers_to", "Leger des Heils"),
+    ("Gemeente Amsterdam", "contracts", "Leger des Heils"),
+    ("Reclassering Nederland", "partner_of", "Raad voor de Rechtspraak"),
+]
+
+
+def _days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+def _respond(survey_round: SurveyRound, kind: str, level: str, scope: str, grade: int, wishes: str = "") -> None:
+    questions = {question.code: question for question in survey_round.questionnaire.questions.all()}
+    response = Response.objects.create(
+        round=survey_round, organisation_kind=kind, respondent_level=level, organisation_scope=scope
+    )
+    answers = [
+        Answer(response=response, question=questions["overall_grade"], number=grade),
+        Answer(response=response, question=questions["reliability"], number=min(5, max(1, grade - 4))),
+        Answer(response=response, question=questions["directing_role"], text="right" if grade > 6 else "too_little"),
+    ]
+    if wishes:
+        answers.append(Answer(response=response, question=questions["wishes"], text=wishes))
+    Answer.objects.bulk_create(answers)
+
+
+@pytest.fixture
+def world(liaison_officer) -> World:
+    """An officer who owns four organisations (one overdue, one due soon), eight organisations with contacts and
+    relations, contacts logged with follow-ups, and survey rounds: one closed with results, one open with
+    invitations (a Dutch and an English contact), one draft."""
+    officer = liaison_officer
+    officer.first_name, officer.last_name = "Sanne", "de Vries"
+    officer.save(update_fields=["first_name", "last_name"])
+    tiers = {
+        code: Tier.objects.get_or_create(code=code, defaults={"name": name, "cadence_days": days})[0]
+        for code, name, days in [("strategic", "Strategisch", 90), ("regular", "Regulier", 180)]
+    }
+    migration, shelter = TagFactory(name="Migratieketen"), TagFactory(name="Opvang")
+    housing, privacy = TopicFactory(name="Huisvesting"), TopicFactory(name="Privacy")
+    organisations = {}
+    for name, kind, scope, city, influence, interest, tier, owned in ORGANISATIONS:
+        organisations[name] = OrganisationFactory(
+            name=name, kind=kind, scope=scope, city=city, influence=influence, interest=interest,
+            tier=tiers[tier], owner=officer if owned else None,
+        )  # fmt: skip
+    organisations["Gemeente Utrecht"].tags.add(migration)
+    organisations["VluchtelingenWerk Nederland"].tags.add(migration, shelter)
+    organisations["Leger des Heils"].tags.add(shelter)
+    contacts = {}
+    for organisation, people in CONTACTS.items():
+        for first_name, prefix, last_name, job_title, level, language in people:
+            contacts[last_name] = ContactFactory(
+                organisation=organisations[organisation], first_name=first_name, name_prefix=prefix,
+                last_name=last_name, job_title=job_title, level=level, preferred_language=language,
+                email=f"{first_name.lower()}.{last_name.lower().replace(' ', '')}@example.nl",
+            )  # fmt: skip
+    for source, kind, target in RELATIONS:
+        OrganisationRelationFactory(source=organisations[source], kind=kind, target=organisations[target])
+
+    def log(organisation, days_ago, channel, subject, notes="", people=(), topics=()):
+        interaction = InteractionFactory(
+            organisation=organisations[organisation], logged_by=officer, channel=channel,
+            occurred_at=_days_ago(days_ago), subject=subject, notes=notes,
+        )  # fmt: skip
+        interaction.contacts.add(*(contacts[name] for name in people))
+        interaction.topics.add(*topics)
+        return interaction
+
+    log("Gemeente Utrecht", 400, "meeting", "Kennismaking met de nieuwe wethouder", people=["Dijk"])
+    housing_talk = log(
+        "Gemeente Utrecht", 120, "meeting", "Overleg huisvesting statushouders",
+        "Wachtlijst loopt op; de gemeente vraagt om cijfers per kwartaal.", ["El Amrani"], [housing],
+    )  # fmt: skip
+    visit = log(
+        "VluchtelingenWerk Nederland", 85, "site_visit", "Werkbezoek aanmeldcentrum Ter Apel",
+        "Rondleiding en gesprek met vrijwilligers over de eerste opvang.", ["de Boer", "Yilmaz"], [housing],
+    )  # fmt: skip
+    log(
+        "Raad voor de Rechtspraak", 12, "video", "Afstemming gegevensuitwisseling",
+        "Afspraken over het delen van procesgegevens binnen de AVG.", ["Jansen"], [privacy],
+    )  # fmt: skip
+    follow_up = FollowUpActionFactory(
+        interaction=housing_talk, description="Cijfers huisvesting per kwartaal aanleveren", assignee=officer,
+        due_on=timezone.localdate() + timedelta(days=7),
+    )  # fmt: skip
+    FollowUpActionFactory(
+        interaction=visit, description="Verslag werkbezoek rondsturen", assignee=officer,
+        due_on=timezone.localdate() - timedelta(days=3),
+    )  # fmt: skip
+    organisation_outreach_refresh(organisation_ids=[organisation.pk for organisation in organisations.values()])
+
+    questionnaire = questionnaire_with_questions()
+    earlier = SurveyRoundFactory(
+        name="Reputatieonderzoek 2023", questionnaire=questionnaire, status="closed",
+        opens_at=_days_ago(800), closes_at=_days_ago(770),
+    )  # fmt: skip
+    for grade in (6, 6, 7, 7, 7, 8):
+        _respond(earlier, "ngo", "operational", "national", grade)
+    closed_round = SurveyRoundFactory(
+        name="Reputatieonderzoek 2024", questionnaire=questionnaire, status="closed",
+        opens_at=_days_ago(430), closes_at=_days_ago(400),
+    )  # fmt: skip
+    wishes = ["Vaker overleg op uitvoeringsniveau", "Snellere terugkoppeling na signalen", ""]
+    for number, grade in enumerate((6, 7, 7, 8, 8, 9)):
+        _respond(closed_round, "ngo", "operational", "national", grade, wishes[number % 3])
+    for grade in (5, 7, 8):
+        _respond(closed_round, "municipality", "policy", "local", grade)
+    for grade in (8, 9):
+        _respond(closed_round, "judiciary", "policy", "national", grade)
+    Invitation.objects.bulk_create(
+        Invitation(round=closed_round, contact=contact, answered_on=closed_round.opens_at.date() if answered else None)
+        for contact, answered in zip(contacts.values(), [True] * 9 + [False] * 3, strict=False)
+    )
+    open_round = SurveyRoundFactory(name="Partnerpeiling voorjaar", questionnaire=questionnaire, status="open")
+    invitations = {
+        "nl": InvitationFactory(round=open_round, contact=contacts["Jansen"]),
+        "en": InvitationFactory(round=open_round, contact=contacts["Johnson"]),
+    }
+    InvitationFactory(round=open_round, contact=contacts["Bakker"])
+    draft_round = SurveyRoundFactory(
+        name="Reputatieonderzoek 2025", questionnaire=questionnaire, status="draft",
+        opens_at=timezone.now() + timedelta(days=30), closes_at=timezone.now() + timedelta(days=60),
+    )  # fmt: skip
+    return World(
+        officer=officer, organisations=organisations, contact=contacts["El Amrani"], follow_up=follow_up,
+        draft_round=draft_round, open_round=open_round, closed_round=closed_round, invitations=invitations,
+    )  # fmt: skip
