@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 /usr/bin/chromium:
-	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 ## test: lint and run the whole suite against real PostgreSQL and Redis
 test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium

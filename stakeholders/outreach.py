@@ -24,14 +24,9 @@ from .selectors import organisations_due_for_outreach, organisations_overdue
 User = get_user_model()
 
 
-def interaction_log_url(organisation_id: int, *, base: str | None = None) -> str:
-    """Where a mail sends someone to log a contact with this organisation (`base` saves a reverse() per row)."""
-    base = base or interaction_log_base()
-    return f"{base}?organisation={organisation_id}"
-
-
-def interaction_log_base() -> str:
-    return f"{settings.SITE_URL}{reverse('admin:stakeholders_interaction_add')}"
+def interaction_log_url(organisation_id: int) -> str:
+    """Where a mail sends someone to log a contact with this organisation: the web UI's form for it."""
+    return f"{settings.SITE_URL}{reverse('stakeholders:interaction-log', args=[organisation_id])}"
 
 
 def _coordinators() -> list:
@@ -61,10 +56,9 @@ def outreach_digests_send(*, as_of: date | None = None) -> int:
     ).select_related("mail_preferences")
     active_owners = {owner.pk for owner in owners}
     per_owner: dict[int | None, list[dict]] = defaultdict(list)
-    base = interaction_log_base()
     for organisation in due:
         organisation["overdue_days"] = (today - organisation["next_contact_due_on"]).days
-        organisation["log_url"] = interaction_log_url(organisation["id"], base=base)
+        organisation["log_url"] = interaction_log_url(organisation["id"])
         # An organisation whose officer left is nobody's until it is handed over: the coordinators see it.
         owner = organisation["owner_id"] if organisation["owner_id"] in active_owners else None
         per_owner[owner].append(organisation)
@@ -104,9 +98,8 @@ def follow_up_reminders_send(*, as_of: date | None = None) -> int:
         .order_by("due_on", "id")
     )
     per_assignee = defaultdict(list)
-    base = interaction_log_base()
     for action in actions:
-        action.log_url = interaction_log_url(action.interaction.organisation_id, base=base)
+        action.log_url = interaction_log_url(action.interaction.organisation_id)
         per_assignee[action.assignee].append(action)
     mails = [
         Mail(

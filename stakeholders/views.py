@@ -28,17 +28,21 @@ MAP_NETWORK_LIMIT = 40
 # The graph reads at most this many relations; more would not fit on one screen anyway.
 MAP_RELATIONS_LIMIT = 2000
 PICK_RESULTS = 20
+# The earliest due; the organisation pages list the rest.
+DASHBOARD_FOLLOW_UPS = 15
 
 
 @login_required
 def dashboard(request):
     """My relations: overdue and due-soon organisations first, open follow-ups, my recent contacts."""
+    follow_ups = selectors.follow_ups_open(assignee=request.user)
     return render(
         request,
         "stakeholders/dashboard.html",
         {
             "organisations": selectors.my_organisations(owner=request.user),
-            "follow_ups": selectors.follow_ups_open(assignee=request.user),
+            "follow_ups": follow_ups[:DASHBOARD_FOLLOW_UPS],
+            "follow_up_count": follow_ups.count(),
             "interactions": selectors.interactions_recent(logged_by=request.user),
             "today": timezone.localdate(),
         },

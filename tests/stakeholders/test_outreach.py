@@ -60,7 +60,7 @@ def test_each_officer_gets_one_digest_with_exactly_their_due_organisations_most_
     mine = digest_of(liaison_officer)
     assert listed(mine, all_names) == ["Ten days overdue", "Two days overdue", "Due today", "Due in three days"]
     assert mine.subject == "Contactmomenten: 2 achterstallig, 2 deze week"
-    assert "/admin/stakeholders/interaction/add/?organisation=" in mine.body_html
+    assert "/contact-vastleggen/" in mine.body_html
     assert listed(digest_of(other_officer), all_names) == ["Someone else's"]
     assert listed(digest_of(coordinator), all_names) == ["Nobody's"]
     assert "Nobody's: 5 dagen te laat" in digest_of(coordinator).body_text
