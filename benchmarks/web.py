@@ -26,6 +26,14 @@ OFFICER_ORGANISATIONS = 200
 RUNS = 10
 
 
+def counting(queries: list):
+    def wrapper(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 def main() -> None:
     env = {**os.environ, "DATABASE_URL": URL, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "crm.settings"}
     fresh_database(URL, env)
@@ -65,7 +73,7 @@ def main() -> None:
     print("| page | median | queries |\n| --- | ---: | ---: |")
     for name, url in pages.items():
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        with connection.execute_wrapper(counting(queries)):
             assert client.get(url).status_code == 200
         timings = []
         for _ in range(RUNS):
