@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | str] = {
     COORDINATORS: {
         **dict.fromkeys(STAKEHOLDER_RECORDS, ("view", "add", "change")),
         "stakeholders.contact": ("view", "add", "change", "export", "erase"),
+        "stakeholders.interaction": ("view", "add", "change", "view_confidential"),
         **dict.fromkeys(REFERENCE_DATA, ("view", "add", "change")),
         **dict.fromkeys(SURVEY_RECORDS, ("view",)),
     },

@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import outreach, services
+from . import outreach, selectors, services
 from .models import (
     Contact,
     FollowUpAction,
@@ -175,13 +177,26 @@ class InteractionAdminForm(forms.ModelForm):
 class InteractionAdmin(SimpleHistoryAdmin):
     form = InteractionAdminForm
     list_display = ["subject", "organisation", "channel", "occurred_at", "logged_by", "sentiment"]
-    list_filter = ["channel", "sentiment", "organisation__kind", "topics"]
+    list_filter = ["channel", "sentiment", "confidential", "organisation__kind", "topics"]
     list_select_related = ["organisation", "logged_by"]
     search_fields = ["subject", "organisation__name"]
     date_hierarchy = "occurred_at"
     autocomplete_fields = ["organisation", "contacts", "topics", "logged_by"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [FollowUpInline]
+
+    def get_queryset(self, request):
+        # Lists, searches, change pages and autocompletes all start here.
+        return super().get_queryset(request).filter(selectors.interaction_visible_to(request.user))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history reads the history without get_queryset: check it first.
+        get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_changeform_initial_data(self, request):
         return {"logged_by": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -209,3 +224,6 @@ class FollowUpActionAdmin(admin.ModelAdmin):
     list_select_related = ["assignee", "interaction"]
     search_fields = ["description", "interaction__subject"]
     autocomplete_fields = ["interaction", "assignee"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(selectors.follow_ups_visible_to(request.user))

@@ -80,7 +80,7 @@ class InteractionForm(StyledModelForm):
 
     class Meta:
         model = Interaction
-        fields = ["contacts", "channel", "occurred_at", "subject", "notes", "topics", "sentiment"]
+        fields = ["contacts", "channel", "occurred_at", "subject", "notes", "confidential", "topics", "sentiment"]
         widgets = {
             "contacts": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,

@@ -417,6 +417,11 @@ class Interaction(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="interactions")
     sentiment = models.SmallIntegerField(_("sentiment"), choices=Sentiment.choices, null=True, blank=True)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only the author, the organisation's liaison officer and coordinators can see it."),
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -435,6 +440,7 @@ class Interaction(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
+        permissions = [("view_confidential_interaction", _("Can see every confidential interaction"))]
         constraints = [
             one_of("channel", Channel),
             models.CheckConstraint(

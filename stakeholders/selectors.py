@@ -64,9 +64,29 @@ def contacts_list() -> QuerySet[Contact]:
     return Contact.objects.select_related("organisation")
 
 
-def interactions_list() -> QuerySet[Interaction]:
-    return Interaction.objects.select_related("organisation", "logged_by").prefetch_related(
-        "contacts", "topics", Prefetch("follow_ups", queryset=FollowUpAction.objects.select_related("assignee"))
+def sees_every_interaction(user) -> bool:
+    return user.has_perm("stakeholders.view_confidential_interaction")
+
+
+def interaction_visible_to(user, prefix: str = "") -> Q:
+    """A confidential interaction is for its author, the organisation's liaison officer and coordinators only."""
+    if sees_every_interaction(user):
+        return Q()  # no condition (beware: Q() | other is just other)
+    return (
+        Q(**{f"{prefix}confidential": False})
+        | Q(**{f"{prefix}logged_by": user.pk})
+        | Q(**{f"{prefix}organisation__owner": user.pk})
+    )
+
+
+def interactions_list(*, user) -> QuerySet[Interaction]:
+    """The interactions this user may see, shaped for lists."""
+    return (
+        Interaction.objects.filter(interaction_visible_to(user))
+        .select_related("organisation", "logged_by")
+        .prefetch_related(
+            "contacts", "topics", Prefetch("follow_ups", queryset=FollowUpAction.objects.select_related("assignee"))
+        )
     )
 
 
@@ -100,9 +120,16 @@ def my_organisations(*, owner) -> QuerySet[Organisation]:
     )
 
 
-def follow_ups_open(*, assignee=None, organisation: Organisation | None = None) -> QuerySet[FollowUpAction]:
-    """Open follow-up actions, earliest due first; of one assignee or of one organisation."""
-    follow_ups = FollowUpAction.objects.filter(done_at__isnull=True).select_related(
+def follow_ups_visible_to(user) -> Q:
+    """Follow-ups of the interactions a user may see, and always the user's own."""
+    if sees_every_interaction(user):
+        return Q()
+    return interaction_visible_to(user, prefix="interaction__") | Q(assignee=user.pk)
+
+
+def follow_ups_open(*, user, assignee=None, organisation: Organisation | None = None) -> QuerySet[FollowUpAction]:
+    """The open follow-up actions this user may see, earliest due first; of one assignee or of one organisation."""
+    follow_ups = FollowUpAction.objects.filter(follow_ups_visible_to(user), done_at__isnull=True).select_related(
         "interaction__organisation", "assignee"
     )
     if assignee is not None:
@@ -113,15 +140,15 @@ def follow_ups_open(*, assignee=None, organisation: Organisation | None = None) 
 
 
 def interactions_recent(*, logged_by, limit: int = 10) -> QuerySet[Interaction]:
-    return interactions_list().filter(logged_by=logged_by).order_by("-occurred_at", "-id")[:limit]
+    return interactions_list(user=logged_by).filter(logged_by=logged_by).order_by("-occurred_at", "-id")[:limit]
 
 
 def organisation_detail() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("tier", "owner", "parent").prefetch_related("tags")
 
 
-def organisation_timeline(*, organisation: Organisation) -> QuerySet[Interaction]:
-    return interactions_list().filter(organisation=organisation).order_by("-occurred_at", "-id")
+def organisation_timeline(*, organisation: Organisation, user) -> QuerySet[Interaction]:
+    return interactions_list(user=user).filter(organisation=organisation).order_by("-occurred_at", "-id")
 
 
 def organisation_relations(*, organisation: Organisation) -> QuerySet[OrganisationRelation]:
@@ -129,8 +156,8 @@ def organisation_relations(*, organisation: Organisation) -> QuerySet[Organisati
     return relations_list().filter(Q(source=organisation) | Q(target=organisation)).order_by("kind", "id")
 
 
-def contact_interactions(*, contact: Contact) -> QuerySet[Interaction]:
-    return interactions_list().filter(contacts=contact).order_by("-occurred_at", "-id")
+def contact_interactions(*, contact: Contact, user) -> QuerySet[Interaction]:
+    return interactions_list(user=user).filter(contacts=contact).order_by("-occurred_at", "-id")
 
 
 def relations_among(*, organisations: QuerySet[Organisation]) -> QuerySet[OrganisationRelation]:
@@ -145,7 +172,7 @@ def influence_interest_counts(*, organisations: QuerySet[Organisation]) -> dict[
     return {(row["influence"], row["interest"]): row["count"] for row in rows}
 
 
-def contact_personal_data(*, contact: Contact) -> dict:
+def contact_personal_data(*, contact: Contact, user) -> dict:
     """Everything the product holds about one person, for the AVG's right of access (a JSON export)."""
     personal = model_to_dict(contact, exclude=["id"])
     interactions = [
@@ -158,7 +185,7 @@ def contact_personal_data(*, contact: Contact) -> dict:
             "logged_by": interaction.logged_by.get_username() if interaction.logged_by else None,
             "follow_ups": [follow_up.description for follow_up in interaction.follow_ups.all()],
         }
-        for interaction in contact_interactions(contact=contact)
+        for interaction in contact_interactions(contact=contact, user=user)
     ]
     mails = list(
         OutboxMessage.objects.filter(contact=contact)

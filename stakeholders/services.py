@@ -81,6 +81,7 @@ def interaction_log(
     contacts: Sequence[Contact] = (),
     topics: Sequence[Topic] = (),
     sentiment: int | None = None,
+    confidential: bool = False,
     follow_ups: Sequence[dict] = (),
 ) -> Interaction:
     """Record a contact moment and move the organisation's next-contact date forward.
@@ -98,6 +99,7 @@ def interaction_log(
         subject=subject,
         notes=notes,
         sentiment=sentiment,
+        confidential=confidential,
     )
     _validated_save(interaction)
     interaction.contacts.set(contacts)

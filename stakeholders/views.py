@@ -35,7 +35,7 @@ DASHBOARD_FOLLOW_UPS = 15
 @login_required
 def dashboard(request):
     """My relations: overdue and due-soon organisations first, open follow-ups, my recent contacts."""
-    follow_ups = selectors.follow_ups_open(assignee=request.user)
+    follow_ups = selectors.follow_ups_open(user=request.user, assignee=request.user)
     return render(
         request,
         "stakeholders/dashboard.html",
@@ -79,10 +79,10 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "contacts": organisation.contacts.order_by("last_name", "first_name", "id"),
-            "timeline": Paginator(selectors.organisation_timeline(organisation=organisation), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
-            "follow_ups": selectors.follow_ups_open(organisation=organisation),
+            "timeline": Paginator(
+                selectors.organisation_timeline(organisation=organisation, user=request.user), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
+            "follow_ups": selectors.follow_ups_open(user=request.user, organisation=organisation),
             "relations": selectors.organisation_relations(organisation=organisation),
             "survey_rounds": organisation_survey_participation(organisation=organisation),
             "today": timezone.localdate(),
@@ -159,6 +159,7 @@ def interaction_log(request, pk):
                 contacts=list(fields["contacts"]),
                 topics=list(fields["topics"]),
                 sentiment=fields["sentiment"],
+                confidential=fields["confidential"],
                 follow_ups=[row.cleaned_data for row in follow_ups if row.has_changed()],
             )
         except ValidationError as error:
@@ -197,7 +198,7 @@ def contact_list(request):
 @allowed("stakeholders.view_contact")
 def contact_detail(request, pk):
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
-    interactions = selectors.contact_interactions(contact=contact)
+    interactions = selectors.contact_interactions(contact=contact, user=request.user)
     return render(request, "stakeholders/contact_detail.html", {"contact": contact, "interactions": interactions})
 
 
@@ -235,7 +236,9 @@ def contact_update(request, pk):
 @allowed("stakeholders.view_contact", "stakeholders.export_contact")
 def contact_export(request, pk):
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
-    response = JsonResponse(selectors.contact_personal_data(contact=contact), json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        selectors.contact_personal_data(contact=contact, user=request.user), json_dumps_params={"indent": 2}
+    )
     response["Content-Disposition"] = f'attachment; filename="contactpersoon-{contact.pk}.json"'
     return response
 

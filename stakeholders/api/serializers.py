@@ -115,6 +115,7 @@ class InteractionSerializer(StrictModelSerializer):
             "notes",
             "topics",
             "sentiment",
+            "confidential",
             "logged_by",
             "follow_ups",
             "created_at",

@@ -73,12 +73,23 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser, live_server):
+@pytest.fixture(scope="package")
+def browser_context(browser, live_server):
+    """One context for all browser tests: a new one per test costs more than the rest of a short test, and the
+    stylesheets stay in its cache. Each test clears its cookies (page)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=live_server.url)
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    yield context
     context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    """A new page in the shared context, without cookies: nobody signed in, no language chosen."""
+    browser_context.clear_cookies()
+    page = browser_context.new_page()
+    yield page
+    page.close()
 
 
 @pytest.fixture
@@ -170,10 +181,22 @@ CONTACTS = {
         ("Annelies", "de", "Boer", "Regiomanager", "operational", "nl"),
         ("Mohammed", "", "Yilmaz", "Directeur", "executive", "nl"),
     ],
-    "Raad voor de Rechtspraak": [("Pieter", "", "Jansen", "Senior beleidsmedewerker", "policy", "nl")],
-    "Leger des Heils": [("Ingrid", "", "Bakker", "Coördinator opvang", "operational", "nl")],
-    "Gemeente Amsterdam": [("Sven", "", "Visser", "Programmamanager", "policy", "nl")],
-    "Reclassering Nederland": [("Marloes", "", "Smit", "Adviseur", "operational", "nl")],
+    "Raad voor de Rechtspraak": [
+        ("Pieter", "", "Jansen", "Senior beleidsmedewerker", "policy", "nl"),
+        ("Eva", "", "Hendriks", "Directeur bedrijfsvoering", "executive", "nl"),
+    ],
+    "Leger des Heils": [
+        ("Ingrid", "", "Bakker", "Coördinator opvang", "operational", "nl"),
+        ("Thomas", "de", "Graaf", "Regiodirecteur", "executive", "nl"),
+    ],
+    "Gemeente Amsterdam": [
+        ("Sven", "", "Visser", "Programmamanager", "policy", "nl"),
+        ("Lotte", "", "Meijer", "Beleidsmedewerker", "policy", "nl"),
+    ],
+    "Reclassering Nederland": [
+        ("Marloes", "", "Smit", "Adviseur", "operational", "nl"),
+        ("Daan", "", "Bos", "Teamleider", "operational", "nl"),
+    ],
     "UNHCR Nederland": [("Sarah", "", "Johnson", "Protection Officer", "policy", "en")],
     "Stichting Nidos": [("Kees", "", "Mulder", "Teamleider voogdij", "operational", "nl")],
 }
@@ -222,7 +245,7 @@ def world(liaison_officer) -> World:
     officer.first_name, officer.last_name = "Sanne", "de Vries"
     officer.save(update_fields=["first_name", "last_name"])
     tiers = {
-        code: Tier.objects.get_or_create(code=code, defaults={"name": name, "cadence_days": days})[0]
+        code: Tier.objects.update_or_create(code=code, defaults={"name": name, "cadence_days": days})[0]
         for code, name, days in [("strategic", "Strategisch", 90), ("regular", "Regulier", 180)]
     }
     migration, shelter = TagFactory(name="Migratieketen"), TagFactory(name="Opvang")
@@ -281,23 +304,23 @@ def world(liaison_officer) -> World:
 
     questionnaire = questionnaire_with_questions()
     earlier = SurveyRoundFactory(
-        name="Reputatieonderzoek 2023", questionnaire=questionnaire, status="closed",
+        name="Reputatieonderzoek 2023", questionnaire=questionnaire, status="closed", min_group_size=3,
         opens_at=_days_ago(800), closes_at=_days_ago(770),
     )  # fmt: skip
     _responses(earlier, ("ngo", "operational", "national", [6, 6, 7, 7, 7, 8]))
     closed_round = SurveyRoundFactory(
-        name="Reputatieonderzoek 2024", questionnaire=questionnaire, status="closed",
+        name="Reputatieonderzoek 2024", questionnaire=questionnaire, status="closed", min_group_size=3,
         opens_at=_days_ago(430), closes_at=_days_ago(400),
     )  # fmt: skip
     _responses(
         closed_round,
-        ("ngo", "operational", "national", [6, 7, 7, 8, 8, 9]),
+        ("ngo", "operational", "national", [6, 7, 8, 8, 9]),
         ("municipality", "policy", "local", [5, 7, 8]),
-        ("judiciary", "policy", "national", [8, 9]),
+        ("judiciary", "policy", "national", [8, 8, 9]),
     )
     Invitation.objects.bulk_create(
         Invitation(round=closed_round, contact=contact, answered_on=closed_round.opens_at.date() if answered else None)
-        for contact, answered in zip(contacts.values(), [True] * 9 + [False] * 3, strict=False)
+        for contact, answered in zip(contacts.values(), [True] * 11 + [False] * 3, strict=True)
     )
     open_round = SurveyRoundFactory(name="Partnerpeiling voorjaar", questionnaire=questionnaire, status="open")
     invitations = {
