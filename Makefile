@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test screenshots lint format lock messages vendor-css clean
+.PHONY: run test audit screenshots lint format lock messages vendor-css clean
 
 $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -36,8 +36,13 @@ test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 		$(PY) manage.py check_services --server-only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit --quiet --recursive crm stakeholders surveys --exclude '*/migrations/*' --severity-level high
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} $(VENV)/bin/pytest
+
+## audit: the locked dependencies against the Python Packaging Advisory Database (needs the PyPI JSON API)
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --strict --progress-spinner off --requirement requirements.lock --requirement requirements-dev.lock
 
 ## screenshots: run the browser tests and keep their screenshots in docs/screenshots
 screenshots: $(VENV)/.installed node_modules/.installed /usr/bin/chromium

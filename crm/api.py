@@ -185,26 +185,21 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class ReadAuthenticatedWriteWithPermission(permissions.DjangoModelPermissions):
-    """Every signed-in client reads; writing needs the model permission of the user's role."""
+class ReadWithPermission(permissions.DjangoModelPermissions):
+    """Reading needs the role's view permission and writing its add or change permission: the same permission
+    matrix (crm/roles.py) as the web UI and admin."""
 
-    message = _("Your role does not allow this change.")
-
-    def has_permission(self, request, view):
-        if not hasattr(view, request.method.lower()):
-            return True  # the view answers 405 Method Not Allowed, which says more than a 403
-        return super().has_permission(request, view)
-
-
-class ReadWithPermission(ReadAuthenticatedWriteWithPermission):
-    """For records not every signed-in client may read: reading too needs the role's view permission."""
-
-    message = _("Your role does not allow you to see this.")
+    message = _("Your role does not allow this.")
     perms_map = {
         **permissions.DjangoModelPermissions.perms_map,
         "GET": ["%(app_label)s.view_%(model_name)s"],
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def has_permission(self, request, view):
+        if not hasattr(view, request.method.lower()):
+            return True  # the view answers 405 Method Not Allowed, which says more than a 403
+        return super().has_permission(request, view)
 
 
 class TokenScope(permissions.BasePermission):

@@ -49,6 +49,34 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | str] = {
 }
 
 
+ROLES = [ADMINISTRATORS, COORDINATORS, LIAISON_OFFICERS, RESEARCHERS, READ_ONLY]
+MATRIX_MODELS = STAKEHOLDER_RECORDS + REFERENCE_DATA + SURVEY_RECORDS
+MODEL_ACTIONS = ("view", "add", "change", "delete")
+# Permissions some models add to Django's four (their Meta.permissions).
+OWN_ACTIONS = {"stakeholders.contact": ("export", "erase"), "stakeholders.interaction": ("view_confidential",)}
+MATRIX_ACTIONS = [*MODEL_ACTIONS, "view_confidential", "export", "erase"]
+
+
+def role_may(role: str, model_label: str, action: str) -> bool:
+    """The matrix's answer: may this role do this action on this kind of record?"""
+    grants = ROLE_PERMISSIONS[role]
+    if grants == EVERYTHING:
+        return action in MODEL_ACTIONS + OWN_ACTIONS.get(model_label, ())
+    return action in grants.get(model_label, ())
+
+
+def permission_matrix_markdown() -> str:
+    """The matrix as the table in docs/security.md (`manage.py permission_matrix` prints it)."""
+    lines = ["| record | " + " | ".join(ROLES) + " |", "| --- |" + " --- |" * len(ROLES)]
+    for model_label in MATRIX_MODELS:
+        cells = [
+            ", ".join(action for action in MATRIX_ACTIONS if role_may(role, model_label, action)) or "–"
+            for role in ROLES
+        ]
+        lines.append(f"| `{model_label}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def roles_sync(apps, schema_editor=None) -> None:
     """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
     from django.apps import apps as installed_apps

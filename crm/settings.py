@@ -140,7 +140,7 @@ REST_FRAMEWORK = {
         "crm.tokens.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["crm.api.ReadAuthenticatedWriteWithPermission", "crm.api.TokenScope"],
+    "DEFAULT_PERMISSION_CLASSES": ["crm.api.ReadWithPermission", "crm.api.TokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["crm.api.ClientRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.ListPagination",
     "DEFAULT_FILTER_BACKENDS": ["crm.api.StrictFilterBackend"],
@@ -268,6 +268,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_FORMATS = [CSV, XLSX]
+# A cell starting with =, +, - or @ is a formula to a spreadsheet: exports neutralise it, as the API's CSV does.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

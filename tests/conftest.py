@@ -13,6 +13,12 @@ def in_memory_broker():
     use_broker("memory://")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users are made by the hundred in tests; a slow hash is for production, where it guards stolen hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def liaison_officer(db):
     return UserFactory(username="officer", role=roles.LIAISON_OFFICERS)

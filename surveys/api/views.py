@@ -2,7 +2,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.api import ReadWithPermission, TokenScope
 from stakeholders.api.views import ResourceViewSet
 
 from ..filters import SurveyRoundFilterSet
@@ -16,7 +15,6 @@ class SurveyRoundViewSet(ResourceViewSet):
     serializer_class = SurveyRoundSerializer
     filterset_class = SurveyRoundFilterSet
     queryset = survey_rounds_list()
-    permission_classes = [ReadWithPermission, TokenScope]
 
     @extend_schema(responses=RoundResultsSerializer, filters=False)
     @action(detail=True, url_path="resultaten", filterset_class=None, pagination_class=None)
