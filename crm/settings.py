@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every 403, also those other middleware answers (crm/security_log.py).
+    "crm.security_log.DeniedRequestsMiddleware",
     "crm.api.ApiHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -231,6 +233,8 @@ RETENTION_DAYS = {
     "interaction": _days_or_none("RETENTION_INTERACTION_DAYS"),
     "contact": _days_or_none("RETENTION_INACTIVE_CONTACT_DAYS"),
     "outbox": _days_or_none("RETENTION_OUTBOX_DAYS"),
+    # The access audit (crm/audit.py): deleted, not anonymised, once this old.
+    "audit": _days_or_none("RETENTION_AUDIT_DAYS"),
 }
 
 # Celery. The development default is kombu's filesystem transport, so `make run` needs no broker server;
@@ -293,11 +297,28 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# The security log (crm/security_log.py): JSON lines apart from the application log, on stderr or in this file
+# (reopened when logrotate moves it away).
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "security_json": {"()": "crm.security_log.SecurityJsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {
+            "formatter": "security_json",
+            **(
+                {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}
+                if SECURITY_LOG_FILE
+                else {"class": "logging.StreamHandler"}
+            ),
+        },
+    },
+    "loggers": {"crm.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.audit import access_records_expire
 from crm.models import OutboxMessage, OutboxStatus
 
 from .models import Contact, Interaction
@@ -50,9 +51,10 @@ def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    """Anonymise interactions, inactive contacts and finished mails older than their retention periods."""
+    """Anonymise interactions, inactive contacts and finished mails older than their retention periods, and delete
+    expired access records."""
     now = now or timezone.now()
-    done = {"interaction": 0, "contact": 0, "outbox": 0}
+    done = {"interaction": 0, "contact": 0, "outbox": 0, "audit": 0}
     if cutoff := _cutoff("interaction", now):
         ids = Interaction.objects.filter(occurred_at__lt=cutoff, anonymised_at__isnull=True).values("id")
         done["interaction"] = interactions_anonymise(ids=ids, now=now)
@@ -63,4 +65,5 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
         done["outbox"], _per_model = OutboxMessage.objects.filter(
             status__in=FINAL_OUTBOX_STATES, created_at__lt=cutoff
         ).delete()
+    done["audit"] = access_records_expire(now=now)
     return done

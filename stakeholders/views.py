@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.audit import access_record
 from crm.forms import errors_to_form
+from crm.models import AccessAction
 from crm.templatetags.people import person
 from crm.views import PAGE_SIZE, allowed, filtered_page
 from surveys.selectors import organisation_survey_participation
@@ -198,6 +201,7 @@ def contact_list(request):
 @allowed("stakeholders.view_contact")
 def contact_detail(request, pk):
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    access_record(request=request, action=AccessAction.VIEW, contact=contact)
     interactions = selectors.contact_interactions(contact=contact, user=request.user)
     return render(request, "stakeholders/contact_detail.html", {"contact": contact, "interactions": interactions})
 
@@ -236,6 +240,7 @@ def contact_update(request, pk):
 @allowed("stakeholders.view_contact", "stakeholders.export_contact")
 def contact_export(request, pk):
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
+    access_record(request=request, action=AccessAction.EXPORT, contact=contact)
     response = JsonResponse(
         selectors.contact_personal_data(contact=contact, user=request.user), json_dumps_params={"indent": 2}
     )
@@ -248,7 +253,10 @@ def contact_erase(request, pk):
     """A GET asks for confirmation; the POST erases, for good."""
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
     if request.method == "POST":
-        services.contact_erase(contact=contact)
+        # The erasure and its record stand or fall together.
+        with transaction.atomic():
+            services.contact_erase(contact=contact)
+            access_record(request=request, action=AccessAction.ERASE, contact=contact)
         messages.success(request, _("The contact's personal data has been erased."))
         return redirect("stakeholders:contact-detail", pk=pk)
     return render(request, "stakeholders/contact_erase.html", {"contact": contact})

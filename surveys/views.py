@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.api import csv_safe
+from crm.security_log import client_address
 from crm.views import PAGE_SIZE, allowed, filtered_page
 
 from . import selectors, services
@@ -41,7 +42,7 @@ def _link_invalid(request) -> HttpResponse:
 
 def _throttled(request) -> bool:
     """Count link attempts per client address; more than the limit in a minute is refused."""
-    key = f"survey-link-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"survey-link-attempts:{client_address(request)}"
     cache.add(key, 0, timeout=60)
     return cache.incr(key) > settings.SURVEY_LINK_ATTEMPTS_PER_MINUTE
 

@@ -4,8 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from crm.api import CreateThroughService, CsvListMixin, UpdateThroughService
+from crm.audit import access_record
+from crm.models import AccessAction
 
 from .. import selectors, services
 from ..filters import (
@@ -62,6 +65,11 @@ class ContactViewSet(UpdateThroughService, ResourceViewSet):
     create_service = services.contact_create
     update_service = services.contact_update
     instance_keyword = "contact"
+
+    def retrieve(self, request, *args, **kwargs):
+        contact = self.get_object()
+        access_record(request=request, action=AccessAction.VIEW, contact=contact)
+        return Response(self.get_serializer(contact).data)
 
 
 class OrganisationContactsView(CsvListMixin, generics.ListAPIView):

@@ -162,7 +162,7 @@ def test_a_new_owner_hears_of_their_organisation_once(liaison_officer):
 
 def test_retention_is_off_by_default():
     InteractionFactory(occurred_at=timezone.now() - timedelta(days=4000), notes="Persoonlijk")
-    assert retention.retention_apply() == {"interaction": 0, "contact": 0, "outbox": 0}
+    assert retention.retention_apply() == {"interaction": 0, "contact": 0, "outbox": 0, "audit": 0}
     assert Interaction.objects.get().notes == "Persoonlijk"
 
 
@@ -184,9 +184,9 @@ def test_retention_anonymises_old_interactions_and_inactive_contacts_with_their_
 
     outbox_enqueue(mails=survey_invitation_mails([ContactFactory(is_active=True)]))
     OutboxMessage.objects.update(contact=old_contact)
-    assert retention.retention_apply() == {"interaction": 1, "contact": 1, "outbox": 0}
+    assert retention.retention_apply() == {"interaction": 1, "contact": 1, "outbox": 0, "audit": 0}
     assert not OutboxMessage.objects.exists(), "the anonymised contact's mails go too"
-    assert retention.retention_apply() == {"interaction": 0, "contact": 0, "outbox": 0}
+    assert retention.retention_apply() == {"interaction": 0, "contact": 0, "outbox": 0, "audit": 0}
 
     old.refresh_from_db()
     assert (old.notes, old.contacts.count(), old.anonymised_at is not None) == ("", 0, True)
