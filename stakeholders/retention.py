@@ -9,15 +9,18 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from crm.audit import access_records_expire
 from crm.models import OutboxMessage, OutboxStatus
+from crm.privacy import ERASED, record_of
 
-from .models import Contact, Interaction
+from .models import Contact, FollowUpAction, Interaction
 
 FINAL_OUTBOX_STATES = [OutboxStatus.SENT, OutboxStatus.SUPPRESSED, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN]
 
@@ -29,25 +32,58 @@ def _cutoff(record_type: str, now: datetime) -> datetime | None:
 
 @transaction.atomic
 def interactions_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
-    """Drop what an interaction says and who took part; keep when, with which organisation and through which channel."""
-    placeholder = _("(anonymised)")
-    Interaction.history.filter(id__in=ids).update(subject=placeholder, notes="")
+    """Drop what an interaction and its follow-ups say and who took part; keep when, with which organisation and
+    through which channel. The fields are the inventory's (crm/privacy.py)."""
+    erased = record_of("stakeholders.interaction").erased_values()
+    Interaction.history.filter(id__in=ids).update(**erased)
     apps.get_model("stakeholders", "HistoricalInteraction_contacts").objects.filter(interaction_id__in=ids).delete()
     Interaction.contacts.through.objects.filter(interaction_id__in=ids).delete()
-    return Interaction.objects.filter(id__in=ids).update(subject=placeholder, notes="", anonymised_at=now)
+    FollowUpAction.objects.filter(interaction_id__in=ids).update(
+        **record_of("stakeholders.followupaction").erased_values()
+    )
+    return Interaction.objects.filter(id__in=ids).update(anonymised_at=now, **erased)
 
 
 @transaction.atomic
 def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
-    """Remove a contact's personal data, here, in its history and in its mails; the row stays, so counts stay."""
-    personal = {"first_name": "", "name_prefix": "", "job_title": "", "email": "", "phone": "", "notes": ""}
-    placeholder = _("(anonymised)")
-    Contact.history.filter(id__in=ids).update(last_name=placeholder, **personal)
+    """Remove a contact's personal data, here, in its history and in its mails; the row stays, so counts stay.
+    The fields are the inventory's (crm/privacy.py)."""
+    erased = record_of("stakeholders.contact").erased_values()
+    Contact.history.filter(id__in=ids).update(**erased)
     # Its mails hold its address, its name in the greeting and its organisation.
     OutboxMessage.objects.filter(contact_id__in=ids).delete()
-    return Contact.objects.filter(id__in=ids).update(
-        last_name=placeholder, is_active=False, anonymised_at=now, **personal
+    return Contact.objects.filter(id__in=ids).update(is_active=False, anonymised_at=now, **erased)
+
+
+def _replaced(field: str, mentions: list[str]):
+    expression = field
+    for mention in mentions:
+        expression = Replace(expression, Value(mention), Value(str(ERASED)))
+    return expression
+
+
+@transaction.atomic
+def contact_mentions_erase(*, contact: Contact) -> None:
+    """Replace the person's name, e-mail address and phone number wherever staff wrote them in free text: the
+    organisation's interactions and follow-ups (and their history) and admin's log of changes."""
+    mentions = [text for text in (contact.full_name, contact.email, contact.phone) if len(text) >= 3]
+    if not mentions:
+        return
+    interactions = Interaction.objects.filter(organisation_id=contact.organisation_id).values("id")
+    for model, queryset in [
+        (Interaction, Interaction.objects.filter(id__in=interactions)),
+        (Interaction, Interaction.history.filter(id__in=interactions)),
+        (FollowUpAction, FollowUpAction.objects.filter(interaction_id__in=interactions)),
+    ]:
+        fields = record_of(model._meta.label_lower).personal
+        queryset.update(**{field: _replaced(field, mentions) for field in fields})
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)).update(
+        object_repr=str(ERASED), change_message=""
     )
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Interaction),
+        object_id__in=[str(pk) for pk in interactions.values_list("id", flat=True)],
+    ).update(object_repr=_replaced("object_repr", mentions))
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from crm.models import OutboxMessage
+from crm.models import AccessRecord, OutboxMessage
+from crm.privacy import record_of
 
 from .models import (
     DUE_SOON_DAYS,
@@ -173,8 +173,10 @@ def influence_interest_counts(*, organisations: QuerySet[Organisation]) -> dict[
 
 
 def contact_personal_data(*, contact: Contact, user) -> dict:
-    """Everything the product holds about one person, for the AVG's right of access (a JSON export)."""
-    personal = model_to_dict(contact, exclude=["id"])
+    """Everything the product holds about one person, for the AVG's right of access (a JSON export); the contact's
+    fields are the inventory's (crm/privacy.py)."""
+    inventory = record_of("stakeholders.contact")
+    fields = [*inventory.personal, *inventory.other]
     interactions = [
         {
             "occurred_at": interaction.occurred_at.isoformat(),
@@ -183,7 +185,10 @@ def contact_personal_data(*, contact: Contact, user) -> dict:
             "subject": interaction.subject,
             "notes": interaction.notes,
             "logged_by": interaction.logged_by.get_username() if interaction.logged_by else None,
-            "follow_ups": [follow_up.description for follow_up in interaction.follow_ups.all()],
+            "follow_ups": [
+                {"description": follow_up.description, "due_on": follow_up.due_on, "done_at": follow_up.done_at}
+                for follow_up in interaction.follow_ups.all()
+            ],
         }
         for interaction in contact_interactions(contact=contact, user=user)
     ]
@@ -197,7 +202,7 @@ def contact_personal_data(*, contact: Contact, user) -> dict:
             "changed_at": record.history_date.isoformat(),
             "change": record.get_history_type_display(),
             "changed_by": record.history_user.get_username() if record.history_user else None,
-            **model_to_dict(record, fields=list(personal)),
+            **{name: getattr(record, name if name != "organisation" else "organisation_id") for name in fields},
         }
         for record in contact.history.select_related("history_user").order_by("history_date")
     ]
@@ -205,10 +210,14 @@ def contact_personal_data(*, contact: Contact, user) -> dict:
         {"round": invitation.round.name, "invited_at": invitation.invited_at, "answered": bool(invitation.answered_on)}
         for invitation in contact.invitations.select_related("round").order_by("invited_at")
     ]
+    accesses = list(
+        AccessRecord.objects.filter(contact_id=contact.pk).order_by("at").values("at", "actor_username", "action")
+    )
     return {
-        "contact": {**personal, "organisation": contact.organisation.name},
+        "contact": {name: getattr(contact, name) for name in fields} | {"organisation": contact.organisation.name},
         "interactions": interactions,
         "mails": mails,
         "history": history,
         "survey_invitations": invitations,
+        "access_audit": accesses,
     }

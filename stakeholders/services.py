@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Topic
 from .outreach import owner_assigned_notify
-from .retention import contacts_anonymise
+from .retention import contact_mentions_erase, contacts_anonymise
 
 REFRESH_BATCH_SIZE = 1000
 
@@ -172,7 +172,10 @@ def follow_up_complete(*, follow_up: FollowUpAction) -> FollowUpAction:
     return follow_up
 
 
+@transaction.atomic
 def contact_erase(*, contact: Contact) -> None:
-    """The AVG's right of erasure: the person's data goes, here, in the history and in the outbox; counts stay."""
+    """The AVG's right of erasure: the person's data goes, here, in the history, in the outbox and where staff
+    mentioned them in free text; the row, and so every count, stays."""
+    contact_mentions_erase(contact=contact)
     contacts_anonymise(ids=[contact.pk], now=timezone.now())
     contact.refresh_from_db()
