@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django_filters import CharFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from djangorestframework_camel_case.parser import CamelCaseJSONParser
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
@@ -115,6 +116,12 @@ class SyncCursorPagination(CursorPagination):
 
     def get_page_size(self, request):
         return strict_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as refused:
+            raise exceptions.ValidationError({"cursor": [str(refused.detail)]}) from None
 
     def get_ordering(self, request, queryset, view):
         fields = {field.name for field in queryset.model._meta.get_fields()}
@@ -265,6 +272,16 @@ def server_error(request):
     if request.path.startswith(API_PREFIX):
         return problem_response(request, 500, _("Something went wrong on our side; it has been logged."))
     return defaults.server_error(request)
+
+
+class JsonParser(CamelCaseJSONParser):
+    """camelCase JSON bodies; a body nested too deeply for Python's parser is a 400 like any malformed body."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The body is nested too deeply.")) from None
 
 
 class CsvRenderer(BaseRenderer):

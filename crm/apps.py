@@ -8,6 +8,7 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self):
+        from axes import signals as axes_signals
         from django.contrib.auth import get_user_model
         from django.contrib.auth import signals as auth_signals
         from django.contrib.auth.models import Group
@@ -15,6 +16,7 @@ class CrmConfig(AppConfig):
         from . import (
             openapi,  # noqa: F401 (registers the token scheme with drf-spectacular)
             security_log,
+            sessions,
         )
         from .models import ApiToken
 
@@ -22,8 +24,10 @@ class CrmConfig(AppConfig):
 
         # The security log: signing in and out, failed sign-ins, and every change to what a user or token may do.
         auth_signals.user_logged_in.connect(security_log.logged_in, dispatch_uid="security-login")
+        auth_signals.user_logged_in.connect(sessions.session_start, dispatch_uid="session-start")
         auth_signals.user_logged_out.connect(security_log.logged_out, dispatch_uid="security-logout")
         auth_signals.user_login_failed.connect(security_log.login_failed, dispatch_uid="security-login-failed")
+        axes_signals.user_locked_out.connect(security_log.locked_out, dispatch_uid="security-lockout")
         user = get_user_model()
         for model in (user, ApiToken):
             uid = f"security-{model._meta.label_lower}"

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from .models import MailPreferences
 
@@ -88,3 +89,16 @@ class MailPreferencesForm(StyledModelForm):
     class Meta:
         model = MailPreferences
         fields = ["language", "digest_frequency", "follow_up_reminders", "coordinator_summary", "notifications"]
+
+
+class SecondFactorForm(StyledForm):
+    code = forms.RegexField(
+        regex=r"^\s*[0-9]{6}\s*$",
+        label=_("Code from your authenticator app"),
+        help_text=_("Six digits; a new code appears every 30 seconds."),
+        error_messages={"invalid": _("Type the six digits your app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()

@@ -153,6 +153,11 @@ def login_failed(sender, credentials, request=None, **kwargs):
     security_event(action="login", result=FAILURE, request=request, actor=attempted)
 
 
+def locked_out(sender, request, username, ip_address, **kwargs):
+    """django-axes locked this user name and address out after too many failures."""
+    security_event(action="login.lockout", result=DENIED, request=request, actor=username)
+
+
 def _label(instance) -> str:
     return "api-token" if instance._meta.label_lower == "crm.apitoken" else instance._meta.model_name
 

@@ -4,9 +4,11 @@ With nothing set, the project runs in development mode on SQLite with a broker t
 `DJANGO_ENV=production` turns on every production safeguard and refuses to start on development defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
@@ -52,6 +54,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "crm",
     "stakeholders",
     "surveys",
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "crm.security_log.DeniedRequestsMiddleware",
     "crm.api.ApiHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,9 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "crm.sessions.SessionLimitsMiddleware",
+    "crm.sessions.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -100,12 +111,34 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Length and the common-password list, no composition rules (OWASP ASVS 2.1, NIST SP 800-63B).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username and address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Locked: this user name from this address, so nobody can lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy the client's address is the one the proxy appends to X-Forwarded-For. The header is read
+# only when PROXIES_IN_FRONT says how many proxies append to it (ipware then expects exactly that many entries after
+# the client's and falls back to REMOTE_ADDR otherwise); without a proxy any client could send one.
+PROXIES_IN_FRONT = env.int("PROXIES_IN_FRONT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXIES_IN_FRONT - 1 if PROXIES_IN_FRONT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXIES_IN_FRONT else ["REMOTE_ADDR"]
+
+# Sessions: 30 minutes idle (renewed by every request), 10 hours at most (crm/sessions.py), a second factor for
+# these roles (crm/two_factor.py).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)
+SECOND_FACTOR_ROLES = ["Administrators", "Coordinators"]
+OTP_TOTP_ISSUER = "Stakeholderrelaties"
 # Every form of the web UI in the NL Design System's markup (crm/forms.py, templates/forms/).
 FORM_RENDERER = "crm.forms.FormRenderer"
 LOGIN_URL = "login"
@@ -147,7 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "crm.api.ListPagination",
     "DEFAULT_FILTER_BACKENDS": ["crm.api.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crm.api.JsonParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": None,
@@ -272,8 +305,6 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_FORMATS = [CSV, XLSX]
-# A cell starting with =, +, - or @ is a formula to a spreadsheet: exports neutralise it, as the API's CSV does.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -284,6 +315,22 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Everything the pages use comes from the app itself; no inline script, no framing (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The component library draws check marks as data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 if PRODUCTION:
     # TLS ends at the proxy in front of the app; it tells us the original scheme.
@@ -296,6 +343,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser keeps the cookie to this exact host, over HTTPS, for the whole site only.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # The security log (crm/security_log.py): JSON lines apart from the application log, on stderr or in this file
 # (reopened when logrotate moves it away).
@@ -318,7 +368,11 @@ LOGGING = {
             ),
         },
     },
-    "loggers": {"crm.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "crm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # django-axes' own lines repeat what the security log says; its warnings (lockouts) still show.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from crm import api, health, views
 from stakeholders.views import dashboard
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", dashboard, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tweestapsverificatie/", views.two_factor, name="two-factor"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("instellingen/", views.mail_preferences, name="mail-preferences"),
@@ -27,7 +28,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/v1/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("api/v1/", include("stakeholders.api.urls")),
     path("api/v1/", include("surveys.api.urls")),
 ]

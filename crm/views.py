@@ -6,16 +6,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as FilterValidationError
 
-from .forms import MailPreferencesForm, errors_to_form, widgets_mark_invalid, widgets_style
+from .forms import MailPreferencesForm, SecondFactorForm, errors_to_form, widgets_mark_invalid, widgets_style
 from .models import MailPreferences
 from .outbox import mail_opt_out, opt_out_read
 from .services import mail_preferences_update
+from .two_factor import totp_confirm, totp_device, totp_key_text, totp_qr_svg
 
 PAGE_SIZE = 25
 
@@ -76,6 +79,25 @@ def mail_preferences(request):
             messages.success(request, _("Your changes have been saved."))
             return redirect("mail-preferences")
     return render(request, "crm/mail_preferences.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up an authenticator app (a QR code and the key to type), or confirm this login with its code."""
+    device, setting_up = totp_device(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_confirm(request=request, device=device, code=form.cleaned_data["code"]):
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                next_url = reverse("home")
+            return redirect(next_url)
+        form.add_error("code", _("This code is not right or has expired. Type the code your app shows now."))
+    context = {"form": form, "setting_up": setting_up, "next": request.GET.get("next", request.POST.get("next", ""))}
+    if setting_up:
+        context |= {"qr_svg": totp_qr_svg(device), "key": totp_key_text(device)}
+    return render(request, "registration/two_factor.html", context)
 
 
 # Mail clients post the RFC 8058 one-click opt-out without a CSRF token; the signed token is the credential.

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -12,6 +14,8 @@ cbs_code_format = RegexValidator(r"^GM[0-9]{4}$", _("A CBS municipality code is 
 country_code_format = RegexValidator(r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1, e.g. NL."))
 # An organisation whose next contact falls due within this many days is "due soon" (digest, dashboard, filters).
 DUE_SOON_DAYS = 7
+# Nothing the agency logs happened before 1900; earlier moments are typing errors the database may not even hold.
+not_before_1900 = MinValueValidator(datetime(1900, 1, 1, tzinfo=UTC), _("Give a moment after 1 January 1900."))
 one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
 cadence_range = [MinValueValidator(1), MaxValueValidator(1095)]
 
@@ -412,7 +416,7 @@ class Interaction(models.Model):
         Contact, verbose_name=_("participating contacts"), blank=True, related_name="interactions"
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    occurred_at = models.DateTimeField(_("when"))
+    occurred_at = models.DateTimeField(_("when"), validators=[not_before_1900])
     subject = models.CharField(_("subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="interactions")

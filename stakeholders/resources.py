@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from crm.api import csv_safe
+
 from .models import Contact, Organisation, Tag, Tier
 
 
@@ -33,7 +35,15 @@ class TagsWidget(widgets.ManyToManyWidget):
         return [existing.get(name.lower()) or Tag.objects.get_or_create(name=name)[0] for name in sorted(names)]
 
 
-class OrganisationResource(resources.ModelResource):
+class FormulaSafeResource(resources.ModelResource):
+    """Exported cells that a spreadsheet would read as a formula get the API's own treatment (crm.api.csv_safe);
+    django-import-export's escape setting only strips one leading "=" and leaves +, - and @."""
+
+    def export_field(self, field, instance, **kwargs):
+        return csv_safe(super().export_field(field, instance, **kwargs))
+
+
+class OrganisationResource(FormulaSafeResource):
     owner = fields.Field(
         attribute="owner", column_name="owner", widget=KnownForeignKeyWidget(get_user_model(), "username")
     )
@@ -74,7 +84,7 @@ class OrganisationResource(resources.ModelResource):
         export_order = fields
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(FormulaSafeResource):
     organisation = fields.Field(
         attribute="organisation", column_name="organisation", widget=KnownForeignKeyWidget(Organisation, "id")
     )

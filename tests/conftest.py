@@ -5,12 +5,19 @@ import pytest
 from crm import roles
 from tests.brokers import use_broker
 from tests.factories import UserFactory
+from tests.sessions import SignedInClient
 
 
 @pytest.fixture(autouse=True, scope="session")
 def in_memory_broker():
     """Kicks from tests without a worker stay in this process instead of piling up in a shared Redis."""
     use_broker("memory://")
+
+
+@pytest.fixture
+def client():
+    """Django's test client, whose force_login also passes the second factor; the login tests use their own."""
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 as an anonymous visitor: each answer must be exactly the matrix's."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.sessions import SignedInClient
 
 pytestmark = pytest.mark.django_db
 ANONYMOUS = "anonymous"
@@ -136,9 +138,7 @@ def answer(cell: Cell, role: str, url: str) -> int:
 
 
 def _logged_in(user):
-    from django.test import Client
-
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     return client
 
@@ -159,3 +159,10 @@ def test_every_role_gets_exactly_the_matrix_answer(cell, records):
         if not allowed:
             wrong.append(f"{role}: {status}")
     assert not wrong, f"{cell} {url}: {wrong}"
+
+
+def test_the_matrix_in_the_security_docs_is_the_one_in_the_code():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+
+    shown = docs.split("<!-- permission-matrix -->\n", 1)[1].split("<!-- /permission-matrix -->", 1)[0]
+    assert shown == roles.permission_matrix_markdown()
