@@ -29,8 +29,9 @@ LANGUAGE_KEY = "survey_language"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The address may still carry the token on the first visit: no page a respondent sees tells another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The address may still carry the token on the first visit: no page a respondent sees tells another site. Not
+    # "no-referrer": with it, browsers send the start button's POST with "Origin: null", which CSRF rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

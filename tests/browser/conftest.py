@@ -3,6 +3,7 @@
 No browser is downloaded (`make test` installs /usr/bin/chromium) and axe-core comes from node_modules (`npm ci`).
 """
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,10 +11,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.management import call_command
+from django.db import connections
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
+from crm import roles
+from crm.outbox import opt_out_token
 from stakeholders.models import Contact, FollowUpAction, Organisation, Tier
 from stakeholders.services import organisation_outreach_refresh
 from surveys.models import Answer, Invitation, Response, SurveyRound
@@ -27,8 +33,11 @@ from tests.factories import (
     SurveyRoundFactory,
     TagFactory,
     TopicFactory,
+    UserFactory,
     questionnaire_with_questions,
 )
+from tests.sessions import SignedInClient
+from tests.surveys.helpers import personal_link
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE.parents[1] / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,17 +55,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # This hook sees the whole session's items, so mark only those in this folder.
-    for item in items:
-        if item.path.is_relative_to(HERE):
-            item.add_marker(pytest.mark.browser)
+    browser_items = [item for item in items if item.path.is_relative_to(HERE)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    # After pytest-django's order (tests in a transaction, then those that empty the database afterwards): the
+    # browser tests last, those on a shared site (`site`, below) at the very end, since it empties the database
+    # after its module too, and before that the other tests would see its data.
+    items[:] = [item for item in items if item not in browser_items] + sorted(
+        browser_items, key=lambda item: "site" in item.fixturenames
+    )
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The users' passwords are hashed at once rather than slowly and safely: each test makes several users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(scope="package")
@@ -77,7 +97,7 @@ def browser():
 def browser_context(browser, live_server):
     """One context for all browser tests: a new one per test costs more than the rest of a short test, and the
     stylesheets stay in its cache. Each test clears its cookies (page)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=live_server.url)
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL", base_url=live_server.url)
     context.set_default_timeout(10_000)
     yield context
     context.close()
@@ -92,29 +112,40 @@ def page(browser_context):
     page.close()
 
 
+def session_of(user) -> str:
+    """A signed-in session of user, made by Django's test client: the value of its cookie."""
+    client = SignedInClient()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def with_session(page: Page, session: str, url: str) -> Page:
+    # Outside production the session cookie is not Secure, so chromium sends it to the plain-http live server.
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": url}])
+    return page
+
+
 @pytest.fixture
 def logged_in(page, live_server):
     """logged_in(user) signs the browser in as user without the login form, and returns the page."""
-
-    def log_in(user) -> Page:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        # Outside production the session cookie is not Secure, so chromium sends it to the plain-http live server.
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-        return page
-
-    return log_in
+    return lambda user: with_session(page, session_of(user), live_server.url)
 
 
 def axe_violations(page: Page, *, exclude=()) -> list[dict]:
     """The WCAG 2.2 AA violations axe-core finds on the page, leaving out the elements matching exclude's selectors."""
-    page.add_script_tag(path=AXE)
+    # Evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not stop (a script tag
+    # would need 'unsafe-inline'); the policy stays on, so the checks see the pages as users do.
+    page.evaluate(_axe_source())
     return page.evaluate(
         "([exclude, tags]) => axe.run({exclude}, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
         ".then(r => r.violations)",
         [list(exclude), WCAG_TAGS],
     )
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text() + "\n;true"
 
 
 def assert_accessible(page: Page, *, exclude=()) -> None:
@@ -215,9 +246,14 @@ def _days_ago(days: int):
 
 
 def _responses(survey_round: SurveyRound, *groups: tuple[str, str, str, list[int]]) -> None:
-    """Anonymous responses per segment (kind, level, scope, grades); every third NGO respondent writes a wish."""
+    """Anonymous responses per segment (kind, level, scope, grades); the first NGO respondents write a wish."""
     questions = {question.code: question for question in survey_round.questionnaire.questions.all()}
-    wishes = ["Vaker overleg op uitvoeringsniveau", "Snellere terugkoppeling na signalen"]
+    wishes = [
+        "Vaker overleg op uitvoeringsniveau",
+        "Snellere terugkoppeling na signalen uit de regio",
+        "Eén vast aanspreekpunt per regio",
+        "Meer gedeelde cijfers over de doorstroom",
+    ]
     responses, answers = [], []
     for kind, level, scope, grades in groups:
         for number, grade in enumerate(grades):
@@ -230,18 +266,21 @@ def _responses(survey_round: SurveyRound, *groups: tuple[str, str, str, list[int
                 Answer(response=response, question=questions["directing_role"],
                        text="right" if grade > 6 else "too_little"),
             ]  # fmt: skip
-            if kind == "ngo" and number % 3 < 2:
-                answers.append(Answer(response=response, question=questions["wishes"], text=wishes[number % 3]))
+            if kind == "ngo" and number < len(wishes):
+                answers.append(Answer(response=response, question=questions["wishes"], text=wishes[number]))
     Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(answers)
 
 
 @pytest.fixture
 def world(liaison_officer) -> World:
+    return build_world(liaison_officer)
+
+
+def build_world(officer) -> World:
     """An officer who owns four organisations (one overdue, one due soon), eight organisations with contacts and
     relations, contacts logged with follow-ups, and survey rounds: one closed with results, one open with
     invitations (a Dutch and an English contact), one draft."""
-    officer = liaison_officer
     officer.first_name, officer.last_name = "Sanne", "de Vries"
     officer.save(update_fields=["first_name", "last_name"])
     tiers = {
@@ -336,3 +375,89 @@ def world(liaison_officer) -> World:
         officer=officer, organisations=organisations, contact=contacts["El Amrani"], follow_up=follow_up,
         draft_round=draft_round, open_round=open_round, closed_round=closed_round, invitations=invitations,
     )  # fmt: skip
+
+
+# --- Pages that are only looked at share one data set and one live server per module: the `live_server` fixture
+# would empty the database after every test, and that and making the data again would take most of each test's time.
+
+USERS = {
+    "liaison_officer": ("officer", roles.LIAISON_OFFICERS),
+    "coordinator": ("coordinator", roles.COORDINATORS),
+    "researcher": ("researcher", roles.RESEARCHERS),
+    "reader": ("reader", roles.READ_ONLY),
+}
+
+
+RESPONDENT_LINKS = 4  # per language: one for each test of a respondent's page
+
+
+@dataclass
+class Site:
+    url: str
+    world: World
+    sessions: dict[str, str]  # a signed-in session per user, by the name of its fixture in tests/conftest.py
+    links: dict[str, list[str]]  # unused personal links of the open round, by language
+    opt_out_link: str  # a contact's link to stop mails
+
+    def sign_in(self, page: Page, user: str) -> Page:
+        return with_session(page, self.sessions[user], self.url)
+
+    def link(self, language: str) -> str:
+        """A personal link nobody has used yet."""
+        return self.links[language].pop()
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """A live server on the world, the users of tests/conftest.py (and "superuser") and fresh respondent links, made
+    once for the module and committed; the database is emptied after the module, as after a transactional test.
+
+    Its tests use `site_page`, not `page`: `live_server`, like `transactional_db`, empties the database after each
+    test. They are marked `django_db` (so that the test database exists) and so run in a transaction that the server
+    does not see: they read the site, and only the browser writes."""
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    with django_db_blocker.unblock():
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                users = {name: UserFactory(username=username, role=role) for name, (username, role) in USERS.items()}
+                users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
+            world = build_world(users["liaison_officer"])
+            links = {
+                language: [
+                    personal_link(
+                        InvitationFactory(
+                            round=world.open_round,
+                            contact=ContactFactory(organisation=world[organisation], preferred_language=language),
+                        )
+                    )
+                    for _ in range(RESPONDENT_LINKS)
+                ]  # fmt: skip
+                for language, organisation in [("nl", "Stichting Nidos"), ("en", "UNHCR Nederland")]
+            }
+            sessions = {name: session_of(user) for name, user in users.items()}
+            leaving = ContactFactory(organisation=world["Stichting Nidos"])
+            opt_out_link = f"/mail/stop/{opt_out_token(kind='survey_invitation', contact_id=leaving.pk)}/"
+            yield Site(url=server.url, world=world, sessions=sessions, links=links, opt_out_link=opt_out_link)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()  # else the test database cannot be dropped at the end
+
+
+@pytest.fixture(scope="module")
+def site_context(browser, site):
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL", base_url=site.url)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def site_page(site_context):
+    """A new page on the module's site, without cookies."""
+    site_context.clear_cookies()
+    page = site_context.new_page()
+    yield page
+    page.close()

@@ -40,11 +40,11 @@ def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(cl
 
     assert response.status_code == 302
     assert response["Location"] == "/s/"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     form = client.get("/s/")
     assert form.status_code == 200
     assert link.split("/")[2] not in form.content.decode()
-    assert form["Referrer-Policy"] == "no-referrer"
+    assert form["Referrer-Policy"] == "same-origin"
     assert Invitation.objects.get().link_used_at is not None
 
 
