@@ -47,7 +47,7 @@ audit: $(VENV)/.installed
 ## screenshots: run the browser tests and keep their screenshots in docs/screenshots
 screenshots: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -m browser
+		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest tests/browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
