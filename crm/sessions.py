@@ -47,6 +47,8 @@ class SessionLimitsMiddleware:
             if time.time() - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
                 security_event(action="session.expired", result=FAILURE, request=request)
                 logout(request)
+                if request.path.startswith(API_PREFIX):
+                    return problem_response(request, 401, _("Your session has ended; log in again."))
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         # After the view: an API client signed in by token is known only now.

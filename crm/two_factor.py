@@ -18,7 +18,10 @@ def totp_device(*, user) -> tuple[TOTPDevice, bool]:
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed:
         return confirmed, False
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
+    # The oldest unconfirmed one: two tabs opening the page at once may have made two.
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="authenticator")
     return device, True
 
 

@@ -227,3 +227,9 @@ class FollowUpActionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(selectors.follow_ups_visible_to(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A follow-up can be attached only to an interaction this user may see.
+        if db_field.name == "interaction":
+            kwargs["queryset"] = Interaction.objects.filter(selectors.interaction_visible_to(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -5,14 +5,15 @@ selection re-reads the rows not yet anonymised (the main table is updated last),
 on two beats at once: a second run finds nothing left to do.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from crm.privacy import ERASED, record_of
 
 from .models import Contact, FollowUpAction, Interaction
 
+# The free-text fields in which staff may mention a person (the outbox's address fields are not text to search).
+TEXT_FIELDS = {"subject", "notes", "description", "body_text", "body_html"}
 FINAL_OUTBOX_STATES = [OutboxStatus.SENT, OutboxStatus.SUPPRESSED, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN]
 
 
@@ -55,27 +58,65 @@ def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
     return Contact.objects.filter(id__in=ids).update(is_active=False, anonymised_at=now, **erased)
 
 
+# Shorter names or numbers would also match other words ("Bos" in "Bosnië") or numbers ("112").
+MENTION_MIN_LENGTH = {"name": 4, "email": 6, "phone": 6}
+
+
+class RegexpReplace(Func):
+    """PostgreSQL's regexp_replace(text, pattern, replacement, flags)."""
+
+    function = "regexp_replace"
+    output_field = TextField()
+
+
 def _replaced(field: str, mentions: list[str]):
-    expression = field
+    """The field with every mention replaced: whole words only, in any case (PostgreSQL); elsewhere (the SQLite of
+    `make run`) exact matches."""
+    expression = F(field)
     for mention in mentions:
-        expression = Replace(expression, Value(mention), Value(str(ERASED)))
+        if connection.vendor == "postgresql":
+            # \m and \M: a word starts or ends here (only where the mention itself starts or ends with a letter or
+            # digit; "+31 …" starts with neither).
+            start = r"\m" if mention[0].isalnum() else ""
+            end = r"\M" if mention[-1].isalnum() else ""
+            pattern = f"{start}{re.escape(mention)}{end}"
+            expression = RegexpReplace(expression, Value(pattern), Value(str(ERASED)), Value("gi"))
+        else:
+            expression = Replace(expression, Value(mention), Value(str(ERASED)))
     return expression
+
+
+def _mentions(contact: Contact) -> list[str]:
+    """How staff may have written the person: every name, address and number the contact ever had."""
+    versions = [contact, *(record.instance for record in Contact.history.filter(id=contact.pk))]
+    found = set()
+    for version in versions:
+        for kind, text in (("name", version.full_name), ("email", version.email), ("phone", version.phone)):
+            if len(text.strip()) >= MENTION_MIN_LENGTH[kind]:
+                found.add(text.strip())
+    # Longest first, so that "Jan de Vries" goes before a shorter form of it could leave a part behind.
+    return sorted(found, key=len, reverse=True)
 
 
 @transaction.atomic
 def contact_mentions_erase(*, contact: Contact) -> None:
-    """Replace the person's name, e-mail address and phone number wherever staff wrote them in free text: the
-    organisation's interactions and follow-ups (and their history) and admin's log of changes."""
-    mentions = [text for text in (contact.full_name, contact.email, contact.phone) if len(text) >= 3]
+    """Replace the person's names, e-mail addresses and phone numbers wherever staff wrote them in free text: the
+    organisation's interactions and follow-ups (and their history), mails to staff that quote them, and admin's log
+    of changes."""
+    mentions = _mentions(contact)
     if not mentions:
         return
     interactions = Interaction.objects.filter(organisation_id=contact.organisation_id).values("id")
+    mentioned = Q()
+    for mention in mentions:
+        mentioned |= Q(subject__icontains=mention) | Q(body_text__icontains=mention) | Q(body_html__icontains=mention)
     for model, queryset in [
         (Interaction, Interaction.objects.filter(id__in=interactions)),
         (Interaction, Interaction.history.filter(id__in=interactions)),
         (FollowUpAction, FollowUpAction.objects.filter(interaction_id__in=interactions)),
+        (OutboxMessage, OutboxMessage.objects.filter(mentioned)),
     ]:
-        fields = record_of(model._meta.label_lower).personal
+        fields = [field for field in record_of(model._meta.label_lower).personal if field in TEXT_FIELDS]
         queryset.update(**{field: _replaced(field, mentions) for field in fields})
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)).update(
         object_repr=str(ERASED), change_message=""

@@ -144,7 +144,10 @@ def contact_create(**fields) -> Contact:
 
 @transaction.atomic
 def contact_update(*, contact: Contact, **fields) -> Contact:
-    """Change a contact person. Moving a contact to another organisation is refused: add a new contact instead."""
+    """Change a contact person. Refused: moving a contact to another organisation, and bringing an erased one back
+    (add a new contact instead)."""
+    if contact.anonymised_at is not None:
+        raise ValidationError(_("This person's data has been erased; add a new contact person instead."))
     new_organisation = fields.get("organisation")
     if new_organisation is not None and new_organisation.pk != contact.organisation_id:
         raise ValidationError({"organisation": _("A contact cannot move to another organisation.")})

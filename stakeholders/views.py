@@ -180,7 +180,8 @@ def interaction_log(request, pk):
 @require_POST
 @allowed("stakeholders.change_followupaction")
 def follow_up_complete(request, pk):
-    follow_up = services.follow_up_complete(follow_up=get_object_or_404(FollowUpAction, pk=pk))
+    visible = FollowUpAction.objects.filter(selectors.follow_ups_visible_to(request.user))
+    follow_up = services.follow_up_complete(follow_up=get_object_or_404(visible, pk=pk))
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
@@ -225,6 +226,9 @@ def contact_create(request, pk):
 def contact_update(request, pk):
     contact = get_object_or_404(selectors.contacts_list(), pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "GET":
+        # The form shows every personal field: that is a view of the person's data.
+        access_record(request=request, action=AccessAction.VIEW, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(contact=contact, **form.cleaned_data)

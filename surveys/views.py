@@ -63,7 +63,9 @@ def redeem(request, token):
     invitation = services.invitation_token_redeem(token=token)
     if invitation is None:
         return _link_invalid(request)
-    request.session.cycle_key()
+    # A fresh session that is only the respondent's: a staff login in the same browser ends rather than inherit
+    # the survey's longer lifetime.
+    request.session.flush()
     request.session[INVITATION_KEY] = invitation.pk
     request.session[LANGUAGE_KEY] = invitation.contact.preferred_language
     request.session.set_expiry(settings.SURVEY_SESSION_SECONDS)

@@ -96,3 +96,12 @@ def test_a_confidential_interaction_can_be_logged_in_the_ui_and_the_api(client, 
 
     assert response.status_code == 201
     assert response.json()["confidential"] is True
+
+
+def test_a_colleague_cannot_complete_a_follow_up_of_it(client, colleague, secret_interaction):
+    client.force_login(colleague)
+    follow_up = secret_interaction.follow_ups.get()
+
+    assert client.post(f"/vervolgacties/{follow_up.pk}/afronden/").status_code == 404
+    follow_up.refresh_from_db()
+    assert follow_up.done_at is None

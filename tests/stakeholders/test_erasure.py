@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from crm.audit import access_record
+from crm.models import OutboxMessage
 from crm.outbox import outbox_enqueue
 from stakeholders.models import Contact, Interaction
 from surveys.models import SurveyRound
@@ -101,3 +102,24 @@ def test_the_export_holds_the_person_everywhere_the_product_does(client, coordin
     assert len(data["history"]) >= 2
     assert len(data["survey_invitations"]) == 1
     assert [entry["action"] for entry in data["access_audit"]] == ["view", "export"]
+
+
+def test_mentions_are_replaced_as_whole_words_in_any_case_also_in_mails_to_staff(client, coordinator, liaison_officer):
+    contact = ContactFactory(first_name="Eva", last_name="Bos", phone="112", email="")
+    interaction = InteractionFactory(
+        organisation=contact.organisation, subject="EVA BOS belde", notes="Over Eva Bosch, Bosnië en 112 meldingen"
+    )
+    mail = OutboxMessage.objects.create(
+        idempotency_key="reminder:test", kind="follow_up_reminder", user=liaison_officer, to_address="o@agency.example",
+        language="nl", subject="Herinnering", body_text="Eva Bos terugbellen", body_html="<p>Eva Bos terugbellen</p>",
+        opt_out_url="https://crm.example/stop", message_id="<reminder-test@crm>",
+    )  # fmt: skip
+    client.force_login(coordinator)
+
+    client.post(f"/contactpersonen/{contact.pk}/wissen/")
+
+    interaction.refresh_from_db()
+    mail.refresh_from_db()
+    assert interaction.subject == "(geanonimiseerd) belde"
+    assert interaction.notes == "Over Eva Bosch, Bosnië en 112 meldingen"  # other words, and a number too short
+    assert mail.body_text == "(geanonimiseerd) terugbellen"

@@ -287,3 +287,19 @@ def test_the_accessibility_statement_and_privacy_notice_are_public(client, url):
 
     assert response.status_code == 200
     assert f'href="{url}"' in response.content.decode()
+
+
+def test_an_erased_person_cannot_be_edited_back(client, coordinator):
+    client.force_login(coordinator)
+    contact = ContactFactory()
+    client.post(f"/contactpersonen/{contact.pk}/wissen/")
+
+    response = client.post(
+        f"/contactpersonen/{contact.pk}/bewerken/",
+        {"first_name": "Terug", "last_name": "Gehaald", "level": "policy", "preferred_language": "nl",
+         "email": "terug@partner.example"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert (contact.first_name, contact.email) == ("", "")
