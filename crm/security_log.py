@@ -13,9 +13,6 @@ import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from django.apps import apps
-from django.conf import settings
-
 logger = logging.getLogger("crm.security")
 
 SUCCESS, FAILURE, DENIED = "success", "failure", "denied"
@@ -53,28 +50,12 @@ class SecurityJsonFormatter(logging.Formatter):
 
 
 def client_address(request) -> str | None:
-    """The client's address, the same one django-axes locks out: REMOTE_ADDR, unless settings name the headers a
-    reverse proxy sets (AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_PROXY_TRUSTED_IPS).
-
-    A forwarding header is trusted only when configured: without a proxy that overwrites it, any client can send one.
+    """The client's address, the same one django-axes locks out: REMOTE_ADDR, unless PROXIES_IN_FRONT says a reverse
+    proxy sets X-Forwarded-For (settings.AXES_IPWARE_*). Without a proxy that overwrites it, any client can send one.
     """
-    if apps.is_installed("axes"):
-        from axes.helpers import get_client_ip_address
+    from axes.helpers import get_client_ip_address  # axes reads the settings; this module loads before apps are ready
 
-        return get_client_ip_address(request)
-    try:
-        from ipware.ip import get_client_ip
-    except ImportError:
-        return request.META.get("REMOTE_ADDR")
-    # The settings and defaults of django-axes (axes/conf.py), so the address stays the same once axes is installed.
-    address, _routable = get_client_ip(
-        request,
-        proxy_order=getattr(settings, "AXES_IPWARE_PROXY_ORDER", "left-most"),
-        proxy_count=getattr(settings, "AXES_IPWARE_PROXY_COUNT", None),
-        proxy_trusted_ips=getattr(settings, "AXES_IPWARE_PROXY_TRUSTED_IPS", None),
-        request_header_order=getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ("REMOTE_ADDR",)),
-    )
-    return address
+    return get_client_ip_address(request)
 
 
 def _username(actor) -> str | None:

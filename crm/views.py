@@ -56,6 +56,12 @@ def filtered_page(
     return filterset, page
 
 
+def safe_next(request, *, fallback: str) -> str:
+    """The `next` address a form was posted with, if it stays on this site; else the fallback."""
+    next_url = request.POST.get("next", "")
+    return next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) else fallback
+
+
 def page_prose(page: str, title: str):
     """A page of text in the visitor's language, open to everyone (the accessibility statement, the privacy notice);
     its text is templates/pages/<page>.<language>.html."""
@@ -89,10 +95,7 @@ def two_factor(request):
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if totp_confirm(request=request, device=device, code=form.cleaned_data["code"]):
-            next_url = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                next_url = reverse("home")
-            return redirect(next_url)
+            return redirect(safe_next(request, fallback=reverse("home")))
         form.add_error("code", _("This code is not right or has expired. Type the code your app shows now."))
     context = {"form": form, "setting_up": setting_up, "next": request.GET.get("next", request.POST.get("next", ""))}
     if setting_up:

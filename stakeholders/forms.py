@@ -76,7 +76,8 @@ class ContactForm(StyledModelForm):
 
 
 class InteractionForm(StyledModelForm):
-    """Who took part (the organisation's own contacts, as tick boxes), how, when (now unless changed) and what."""
+    """Who took part (the organisation's own contacts, as tick boxes), how, when (now unless changed) and what.
+    The rules (not in the future, only the organisation's contacts) are the service's; its errors land here."""
 
     class Meta:
         model = Interaction
@@ -94,12 +95,6 @@ class InteractionForm(StyledModelForm):
         self.fields["contacts"].queryset = organisation.contacts.filter(is_active=True)
         self.fields["topics"].queryset = Topic.objects.order_by("name")
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-
-    def clean_occurred_at(self):
-        occurred_at = self.cleaned_data["occurred_at"]
-        if occurred_at > timezone.now():
-            raise forms.ValidationError(_("An interaction cannot take place in the future."))
-        return occurred_at
 
 
 class FollowUpForm(StyledModelForm):

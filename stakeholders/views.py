@@ -10,7 +10,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,7 @@ from crm.audit import access_record
 from crm.forms import errors_to_form
 from crm.models import AccessAction
 from crm.templatetags.people import person
-from crm.views import PAGE_SIZE, allowed, filtered_page
+from crm.views import PAGE_SIZE, allowed, filtered_page, safe_next
 from surveys.selectors import organisation_survey_participation
 
 from . import map as stakeholder_map
@@ -52,14 +51,13 @@ def dashboard(request):
     )
 
 
-def _pickers() -> dict:
-    """Tier and liaison officer are picked from lists on the pages; the API takes their code and user name."""
-    tiers = [(tier.code, tier.name) for tier in selectors.tiers_list()]
-    officers = [(user.get_username(), person(user)) for user in selectors.owners_list()]
-    return {
-        "tier": forms.Select(choices=[("", "")] + tiers),
-        "owner": forms.Select(choices=[("", "")] + officers),
-    }
+# Tier and liaison officer are picked from lists on the pages; the API takes their code and user name.
+def _tier_picker() -> forms.Select:
+    return forms.Select(choices=[("", "")] + [(tier.code, tier.name) for tier in selectors.tiers_list()])
+
+
+def _officer_picker() -> forms.Select:
+    return forms.Select(choices=[("", "")] + [(user.get_username(), person(user)) for user in selectors.owners_list()])
 
 
 @allowed("stakeholders.view_organisation")
@@ -68,7 +66,7 @@ def organisation_list(request):
         request,
         filterset_class=OrganisationFilterSet,
         queryset=selectors.organisations_list().order_by("name", "id"),
-        widgets=_pickers(),
+        widgets={"tier": _tier_picker(), "owner": _officer_picker()},
     )
     return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
 
@@ -150,20 +148,12 @@ def interaction_log(request, pk):
     form = InteractionForm(data, organisation=organisation)
     follow_ups = FollowUpFormSet(data, prefix="vervolg", form_kwargs={"initial": {"assignee": request.user}})
     if data is not None and form.is_valid() and follow_ups.is_valid():
-        fields = form.cleaned_data
         try:
             services.interaction_log(
                 organisation=organisation,
                 logged_by=request.user,
-                channel=fields["channel"],
-                occurred_at=fields["occurred_at"],
-                subject=fields["subject"],
-                notes=fields["notes"],
-                contacts=list(fields["contacts"]),
-                topics=list(fields["topics"]),
-                sentiment=fields["sentiment"],
-                confidential=fields["confidential"],
                 follow_ups=[row.cleaned_data for row in follow_ups if row.has_changed()],
+                **form.cleaned_data,
             )
         except ValidationError as error:
             errors_to_form(form, error)
@@ -182,10 +172,8 @@ def interaction_log(request, pk):
 def follow_up_complete(request, pk):
     visible = FollowUpAction.objects.filter(selectors.follow_ups_visible_to(request.user))
     follow_up = services.follow_up_complete(follow_up=get_object_or_404(visible, pk=pk))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
-    return redirect(next_url)
+    organisation_page = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
+    return redirect(safe_next(request, fallback=organisation_page))
 
 
 @allowed("stakeholders.view_contact")
@@ -194,7 +182,7 @@ def contact_list(request):
         request,
         filterset_class=ContactFilterSet,
         queryset=selectors.contacts_list().order_by("last_name", "id"),
-        widgets={"owner": _pickers()["owner"]},
+        widgets={"owner": _officer_picker()},
     )
     return render(request, "stakeholders/contact_list.html", {"filter": filterset, "page": page})
 
@@ -274,7 +262,7 @@ def map_view(request):
         filterset_class=OrganisationFilterSet,
         queryset=Organisation.objects.all(),
         page_size=None,
-        widgets=_pickers(),
+        widgets={"tier": _tier_picker(), "owner": _officer_picker()},
     )
     relations = list(selectors.relations_among(organisations=organisations)[:MAP_RELATIONS_LIMIT])
     return render(
