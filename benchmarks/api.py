@@ -48,7 +48,7 @@ def seed() -> str:
     import django
 
     django.setup()
-    from crm.tokens import api_token_create
+    from accounts.tokens import api_token_create
     from stakeholders.models import Contact, Organisation, Tag, Tier
     from tests.factories import UserFactory
 

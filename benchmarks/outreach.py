@@ -33,7 +33,7 @@ RUNS = 5
 
 
 def seed() -> None:
-    from crm import roles
+    from accounts import roles
     from tests.factories import UserFactory
 
     officers = [UserFactory(username=f"officer{n}", role=roles.LIAISON_OFFICERS) for n in range(OFFICERS)]
@@ -63,7 +63,7 @@ def timed(call) -> float:
 
 
 def scan_figures() -> None:
-    from crm.models import OutboxMessage
+    from mail.models import OutboxMessage
     from stakeholders.outreach import outreach_digests_send
     from stakeholders.selectors import organisations_due_for_outreach
 
@@ -83,8 +83,8 @@ def scan_figures() -> None:
 def delivery_figures(env: dict) -> None:
     from django.db import transaction
 
-    from crm.models import OutboxMessage, OutboxStatus
-    from crm.outbox import outbox_enqueue
+    from mail.models import OutboxMessage, OutboxStatus
+    from mail.outbox import outbox_enqueue
     from stakeholders.models import Contact, Organisation
     from tests.factories import survey_invitation_mails
     from tests.smtp_server import SmtpServer

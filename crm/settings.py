@@ -57,15 +57,21 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The project and its shared web and API machinery; the platform apps, which know no domain app; the domain
+    # apps; demo data on top (docs/architecture.md).
     "crm",
+    "accounts",
+    "mail",
+    "privacy",
     "stakeholders",
     "surveys",
+    "demo",
 ]
 
 MIDDLEWARE = [
     # First, so that it sees every 403, also those other middleware answers (crm/security_log.py).
-    "crm.security_log.DeniedRequestsMiddleware",
-    "crm.api.ApiHeadersMiddleware",
+    "accounts.security_log.DeniedRequestsMiddleware",
+    "crm.api.problems.ApiHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -76,8 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "crm.sessions.SessionLimitsMiddleware",
-    "crm.sessions.SecondFactorMiddleware",
+    "accounts.sessions.SessionLimitsMiddleware",
+    "accounts.sessions.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -86,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "crm.urls"
+# The outbox's contact persons, as AUTH_USER_MODEL names its users: the mail app names no domain app.
+MAIL_CONTACT_MODEL = "stakeholders.Contact"
 WSGI_APPLICATION = "crm.wsgi.application"
 ASGI_APPLICATION = "crm.asgi.application"
 
@@ -100,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "crm.navigation.navigation",
+                "crm.web.navigation.navigation",
             ],
         },
     },
@@ -140,7 +148,7 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600
 SECOND_FACTOR_ROLES = ["Administrators", "Coordinators"]
 OTP_TOTP_ISSUER = "Stakeholderrelaties"
 # Every form of the web UI in the NL Design System's markup (crm/forms.py, templates/forms/).
-FORM_RENDERER = "crm.forms.FormRenderer"
+FORM_RENDERER = "crm.web.forms.FormRenderer"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -172,17 +180,17 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # The REST API (docs/api.md).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "crm.tokens.BearerTokenAuthentication",
+        "accounts.tokens.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["crm.api.ReadWithPermission", "crm.api.TokenScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["crm.api.ClientRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "crm.api.ListPagination",
-    "DEFAULT_FILTER_BACKENDS": ["crm.api.StrictFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["crm.api.permissions.ReadWithPermission", "crm.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["crm.api.permissions.ClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.ListPagination",
+    "DEFAULT_FILTER_BACKENDS": ["crm.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["crm.api.JsonParser"],
+    "DEFAULT_PARSER_CLASSES": ["crm.api.problems.JsonParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "crm.api.problem_exception_handler",
+    "EXCEPTION_HANDLER": "crm.api.problems.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -209,7 +217,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "crm.openapi.document_errors_and_headers",
+        "crm.api.openapi.document_errors_and_headers",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -355,7 +363,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "security_json": {"()": "crm.security_log.SecurityJsonFormatter"},
+        "security_json": {"()": "accounts.security_log.SecurityJsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

@@ -4,7 +4,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from crm import api, health, views
+from accounts.views import two_factor
+from crm import health
+from crm.api.problems import not_found, server_error
+from crm.web.views import page_prose
+from mail.views import mail_preferences, opt_out
 from stakeholders.views import dashboard
 
 admin.site.site_header = _("Stakeholder relations: administration")
@@ -17,14 +21,14 @@ urlpatterns = [
     path("", dashboard, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("tweestapsverificatie/", views.two_factor, name="two-factor"),
+    path("tweestapsverificatie/", two_factor, name="two-factor"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("instellingen/", views.mail_preferences, name="mail-preferences"),
-    path("toegankelijkheid/", views.page_prose("accessibility", _("Accessibility statement")), name="accessibility"),
-    path("privacy/", views.page_prose("privacy", _("Privacy notice")), name="privacy"),
+    path("instellingen/", mail_preferences, name="mail-preferences"),
+    path("toegankelijkheid/", page_prose("accessibility", _("Accessibility statement")), name="accessibility"),
+    path("privacy/", page_prose("privacy", _("Privacy notice")), name="privacy"),
     path("", include("stakeholders.urls")),
-    path("mail/stop/<str:token>/", views.opt_out, name="mail-opt-out"),
+    path("mail/stop/<str:token>/", opt_out, name="mail-opt-out"),
     path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -33,5 +37,5 @@ urlpatterns = [
     path("api/v1/", include("surveys.api.urls")),
 ]
 
-handler404 = api.not_found
-handler500 = api.server_error
+handler404 = not_found
+handler500 = server_error

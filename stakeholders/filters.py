@@ -9,7 +9,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import StrictBooleanFilter, StrictOrderingFilter, UtcDateTimeFilter
+from crm.api.filters import StrictBooleanFilter, StrictOrderingFilter, UtcDateTimeFilter
 
 from . import selectors
 from .models import (

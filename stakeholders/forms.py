@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import DateInput, DateTimeLocalInput, StyledForm, StyledModelForm
+from crm.web.forms import DateInput, DateTimeLocalInput, StyledForm, StyledModelForm
 
 from .models import Contact, FollowUpAction, Interaction, Organisation, Topic
 

@@ -14,9 +14,10 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import roles
-from crm.models import DigestFrequency, MailKind, MailPreferences
-from crm.outbox import Mail, outbox_enqueue
+from accounts import roles
+from mail.models import DigestFrequency, MailPreferences
+from mail.outbox import Mail, outbox_enqueue
+from stakeholders.mails import MailKind
 
 from .models import FollowUpAction, Interaction, Organisation, OrganisationKind, OverdueCount
 from .selectors import organisations_due_for_outreach, organisations_overdue

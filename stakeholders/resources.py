@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from crm.api import csv_safe
+from crm.api.csv import csv_safe
 
 from .models import Contact, Organisation, Tag, Tier
 

@@ -17,9 +17,9 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from crm.audit import access_records_expire
-from crm.models import OutboxMessage, OutboxStatus
-from crm.privacy import ERASED, record_of
+from mail.models import OutboxMessage, OutboxStatus
+from privacy.audit import access_records_expire
+from privacy.inventory import ERASED, record_of
 
 from .models import Contact, FollowUpAction, Interaction
 

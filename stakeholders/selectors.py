@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from crm.models import AccessRecord, OutboxMessage
-from crm.privacy import record_of
+from mail.models import OutboxMessage
+from privacy.inventory import record_of
+from privacy.models import AccessRecord
 
 from .models import (
     DUE_SOON_DAYS,

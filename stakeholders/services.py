@@ -182,3 +182,16 @@ def contact_erase(*, contact: Contact) -> None:
     contact_mentions_erase(contact=contact)
     contacts_anonymise(ids=[contact.pk], now=timezone.now())
     contact.refresh_from_db()
+
+
+@transaction.atomic
+def contact_mail_opt_out(*, contact_id: int) -> str | None:
+    """A contact person's one-click opt-out: no more mail of any kind (honoured again at sending time). Returns
+    their language, or None if they no longer exist."""
+    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    if contact is None:
+        return None
+    if contact.mail_opted_out_at is None:
+        contact.mail_opted_out_at = timezone.now()
+        contact.save(update_fields=["mail_opted_out_at", "updated_at"])
+    return contact.preferred_language

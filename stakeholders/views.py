@@ -13,18 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.audit import access_record
-from crm.forms import errors_to_form
-from crm.models import AccessAction
 from crm.templatetags.people import person
-from crm.views import PAGE_SIZE, allowed, filtered_page, safe_next
-from surveys.selectors import organisation_survey_participation
+from crm.web.forms import errors_to_form
+from crm.web.views import PAGE_SIZE, allowed, filtered_page, safe_next
+from privacy.audit import access_record
+from privacy.models import AccessAction
 
 from . import map as stakeholder_map
 from . import selectors, services
 from .filters import ContactFilterSet, OrganisationFilterSet
 from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
 from .models import FollowUpAction, Organisation, OrganisationStatus
+from .panels import organisation_panels
 
 MAP_NETWORK_LIMIT = 40
 # The graph reads at most this many relations; more would not fit on one screen anyway.
@@ -85,7 +85,7 @@ def organisation_detail(request, pk):
             ).get_page(request.GET.get("page")),
             "follow_ups": selectors.follow_ups_open(user=request.user, organisation=organisation),
             "relations": selectors.organisation_relations(organisation=organisation),
-            "survey_rounds": organisation_survey_participation(organisation=organisation),
+            "panels": organisation_panels(request=request, organisation=organisation),
             "today": timezone.localdate(),
         },
     )

@@ -7,11 +7,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from crm.models import MailKind
-        from crm.outbox import PERSONALISERS
+        from . import plugins
 
-        from .services import invitation_link_issue
-
-        # Survey mails get their personal link when they are sent, so no secret rests in the outbox.
-        PERSONALISERS[MailKind.SURVEY_INVITATION] = invitation_link_issue
-        PERSONALISERS[MailKind.SURVEY_REMINDER] = invitation_link_issue
+        plugins.register()

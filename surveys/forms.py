@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import StyledForm, widgets_style
+from crm.web.forms import StyledForm, widgets_style
 
 from .models import SCALES, Question, QuestionKind
 

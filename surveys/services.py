@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import MailKind, OutboxMessage
-from crm.outbox import Mail, outbox_enqueue
+from mail.models import OutboxMessage
+from mail.outbox import Mail, outbox_enqueue
 from stakeholders.filters import ContactFilterSet
 from stakeholders.models import Contact
+from surveys.mails import MailKind
 
 from .models import Answer, Invitation, InvitationToken, Question, Response, RoundStatus, SurveyRound
 from .selectors import round_targets

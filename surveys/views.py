@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.api import csv_safe
-from crm.security_log import client_address
-from crm.views import PAGE_SIZE, allowed, filtered_page
+from crm.api.csv import csv_safe
+from crm.web.client import client_address
+from crm.web.views import PAGE_SIZE, allowed, filtered_page
 
 from . import selectors, services
 from .filters import SurveyRoundFilterSet

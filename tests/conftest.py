@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm import roles
+from accounts import roles
 from tests.brokers import use_broker
 from tests.factories import UserFactory
 from tests.sessions import SignedInClient

@@ -3,7 +3,7 @@ parser of djangorestframework-camel-case translate)."""
 
 from django.contrib.auth import get_user_model
 
-from crm.serializers import StrictModelSerializer, StrictSlugRelatedField
+from crm.api.serializers import StrictModelSerializer, StrictSlugRelatedField
 
 from ..models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Tier, Topic
 

@@ -6,9 +6,10 @@ from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from crm.api import CreateThroughService, CsvListMixin, UpdateThroughService
-from crm.audit import access_record
-from crm.models import AccessAction
+from crm.api.csv import CsvListMixin
+from crm.api.views import CreateThroughService, UpdateThroughService
+from privacy.audit import access_record
+from privacy.models import AccessAction
 
 from .. import selectors, services
 from ..filters import (

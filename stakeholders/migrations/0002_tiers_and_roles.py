@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from crm.roles import roles_sync
-
 # The default tiers; administrators can change their cadence in admin.
 DEFAULT_TIERS = [
     ("strategic", "Strategisch", 30, 1),
@@ -27,7 +25,7 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
+    # The role groups are made after every migrate (accounts/apps.py), not here: a migration uses no live code.
     operations = [
         migrations.RunPython(tiers_install, migrations.RunPython.noop),
-        migrations.RunPython(roles_sync, migrations.RunPython.noop),
     ]

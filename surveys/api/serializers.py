@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from crm.serializers import StrictModelSerializer
+from crm.api.serializers import StrictModelSerializer
 
 from ..models import QuestionKind, SurveyRound
 

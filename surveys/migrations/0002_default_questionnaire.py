@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from crm.jobs import beat_schedule_install
-from crm.roles import roles_sync
 
 DIMENSIONS = [
     ("reliability", "De dienst is betrouwbaar.", "The agency is reliable."),
@@ -52,11 +50,6 @@ def install_questionnaire(apps, schema_editor):
     )
 
 
-def install_roles_and_jobs(apps, schema_editor):
-    roles_sync(apps, schema_editor)
-    beat_schedule_install(apps, schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("surveys", "0001_surveys"),
@@ -65,5 +58,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(install_questionnaire, migrations.RunPython.noop),
-        migrations.RunPython(install_roles_and_jobs, migrations.RunPython.noop),
     ]

@@ -1,6 +1,6 @@
 from rest_framework.test import APIClient
 
-from crm.tokens import api_token_create
+from accounts.tokens import api_token_create
 
 
 def token_client(user, *, read_only: bool = False) -> APIClient:

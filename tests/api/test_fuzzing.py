@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.tokens import api_token_create
+from accounts.tokens import api_token_create
 from tests.factories import ContactFactory, InteractionFactory, OrganisationRelationFactory, TagFactory
 
 ROOT = Path(__file__).resolve().parents[2]

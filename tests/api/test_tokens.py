@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from crm.models import ApiToken
-from crm.tokens import api_token_create, api_token_revoke
+from accounts.models import ApiToken
+from accounts.tokens import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisaties"
@@ -101,7 +101,7 @@ def test_token_is_throttled_with_rate_limit_headers(liaison_officer):
 
 def test_admin_creates_a_token_and_shows_it_once(admin_client, liaison_officer):
     response = admin_client.post(
-        reverse("admin:crm_apitoken_add"),
+        reverse("admin:accounts_apitoken_add"),
         {"user": liaison_officer.pk, "name": "partner portal", "read_only": "on"},
         follow=True,
     )
@@ -116,6 +116,6 @@ def test_admin_creates_a_token_and_shows_it_once(admin_client, liaison_officer):
 def test_admin_revokes_tokens(admin_client, liaison_officer):
     token, secret = api_token_create(user=liaison_officer, name="portal")
 
-    admin_client.post(reverse("admin:crm_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    admin_client.post(reverse("admin:accounts_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
 
     assert client_with(secret).get(URL).status_code == 401

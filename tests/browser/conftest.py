@@ -18,8 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from crm import roles
-from crm.outbox import opt_out_token
+from accounts import roles
+from mail.outbox import opt_out_token
 from stakeholders.models import Contact, FollowUpAction, Organisation, Tier
 from stakeholders.services import organisation_outreach_refresh
 from surveys.models import Answer, Invitation, Response, SurveyRound

@@ -6,9 +6,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from crm import roles
-from crm.audit import access_records_expire
-from crm.models import AccessRecord
+from accounts import roles
+from privacy.audit import access_records_expire
+from privacy.models import AccessRecord
 from stakeholders import retention
 from tests.api.clients import token_client
 from tests.factories import ContactFactory, UserFactory
@@ -152,15 +152,15 @@ def test_without_an_audit_period_records_are_kept(settings):
 def test_administrators_read_the_audit_and_can_change_nothing(admin_client):
     record = record_made(days_ago=1)
 
-    assert admin_client.get("/admin/crm/accessrecord/?q=officer").status_code == 200
-    assert admin_client.get("/admin/crm/accessrecord/?q=Jansen").status_code == 200
-    assert admin_client.get(f"/admin/crm/accessrecord/{record.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/crm/accessrecord/add/").status_code == 403
-    assert admin_client.post(f"/admin/crm/accessrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/privacy/accessrecord/?q=officer").status_code == 200
+    assert admin_client.get("/admin/privacy/accessrecord/?q=Jansen").status_code == 200
+    assert admin_client.get(f"/admin/privacy/accessrecord/{record.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/privacy/accessrecord/add/").status_code == 403
+    assert admin_client.post(f"/admin/privacy/accessrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessRecord.objects.filter(pk=record.pk).exists()
 
 
 def test_staff_without_the_view_permission_do_not_see_the_audit(client):
     client.force_login(UserFactory(is_staff=True, role=roles.COORDINATORS))
 
-    assert client.get("/admin/crm/accessrecord/").status_code == 403
+    assert client.get("/admin/privacy/accessrecord/").status_code == 403

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crm.sessions import SIGNED_IN_AT
+from accounts.sessions import SIGNED_IN_AT
 from tests.crm.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
 from tests.crm.test_settings import manage
 

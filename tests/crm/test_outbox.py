@@ -4,9 +4,17 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from crm import outbox
-from crm.models import MailKind, MailPreferences, OutboxMessage, OutboxStatus
-from crm.outbox import Mail, outbox_claim_batch, outbox_enqueue, outbox_expire_sending, outbox_resend, outbox_send_batch
+from mail import outbox
+from mail.models import MailPreferences, OutboxMessage, OutboxStatus
+from mail.outbox import (
+    Mail,
+    outbox_claim_batch,
+    outbox_enqueue,
+    outbox_expire_sending,
+    outbox_resend,
+    outbox_send_batch,
+)
+from stakeholders.mails import MailKind
 from tests.factories import ContactFactory, UserFactory, survey_invitation_mails
 from tests.smtp_server import ACCEPT, HANG_UP, PERMANENT_FAILURE, TEMPORARY_FAILURE, SmtpServer
 
@@ -242,11 +250,11 @@ def test_administrators_see_the_outbox_and_send_uncertain_mail_again(admin_clien
     outbox_enqueue(mails=[invitation_for(ContactFactory())])
     row = OutboxMessage.objects.get()
     OutboxMessage.objects.update(status=OutboxStatus.UNCERTAIN)
-    assert admin_client.get("/admin/crm/outboxmessage/?status=uncertain").status_code == 200
-    assert admin_client.get(f"/admin/crm/outboxmessage/{row.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/mail/outboxmessage/?status=uncertain").status_code == 200
+    assert admin_client.get(f"/admin/mail/outboxmessage/{row.pk}/change/").status_code == 200
 
     response = admin_client.post(
-        "/admin/crm/outboxmessage/", {"action": "resend", "_selected_action": [row.pk]}, follow=True
+        "/admin/mail/outboxmessage/", {"action": "resend", "_selected_action": [row.pk]}, follow=True
     )
 
     assert response.status_code == 200

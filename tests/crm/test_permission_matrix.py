@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crm import roles
+from accounts import roles
 from tests.api.clients import token_client
 from tests.factories import (
     ContactFactory,

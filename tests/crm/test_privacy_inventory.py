@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from crm.privacy import INVENTORY
+from privacy.inventory import INVENTORY
 
 OUR_APPS = ["crm", "stakeholders", "surveys"]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory, override_settings
 
-from crm import roles
-from crm.security_log import SecurityJsonFormatter, client_address
-from crm.tokens import api_token_create, api_token_revoke
+from accounts import roles
+from accounts.security_log import SecurityJsonFormatter
+from accounts.tokens import api_token_create, api_token_revoke
+from crm.web.client import client_address
 from tests.api.clients import token_client
 from tests.crm.test_settings import manage
 from tests.factories import UserFactory
@@ -63,7 +64,7 @@ def test_the_settings_send_the_security_log_as_json_lines_apart_from_the_applica
 
 def test_with_a_log_file_set_the_security_log_goes_there(tmp_path):
     log_file = tmp_path / "security.log"
-    code = "from crm.security_log import security_event; security_event(action='probe', result='denied')"
+    code = "from accounts.security_log import security_event; security_event(action='probe', result='denied')"
 
     result = manage("shell", "-c", code, SECURITY_LOG_FILE=str(log_file))
 
@@ -213,7 +214,7 @@ def test_deleting_a_user_names_the_user_and_the_tokens_that_went_with_it(reader,
 def test_a_token_revoked_in_admin_names_the_administrator(admin_client, reader, security_log):
     token, _secret = api_token_create(user=reader, name="Datawarehouse")
 
-    admin_client.post("/admin/crm/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    admin_client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
 
     [event] = [event for event in security_log.events() if event["object"] == f"api-token:{token.pk} revoked"]
     assert (event["actor"], event["origin"]) == ("root", "127.0.0.1")

@@ -12,7 +12,8 @@ from django import forms
 from django.utils import timezone
 from rest_framework import serializers
 
-from crm.api import PAGINATION_PARAMETERS, PROBLEM_CONTENT_TYPE, camel
+from crm.api.pagination import PAGINATION_PARAMETERS
+from crm.api.problems import PROBLEM_CONTENT_TYPE, camel
 from stakeholders.api.serializers import ContactSerializer, InteractionSerializer, OrganisationSerializer
 from stakeholders.filters import (
     ContactFilterSet,

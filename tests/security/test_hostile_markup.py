@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from crm.models import MailKind, OutboxMessage
-from crm.outbox import build_email, outbox_enqueue
+from mail.models import OutboxMessage
+from mail.outbox import build_email, outbox_enqueue
 from stakeholders import outreach, services
+from stakeholders.mails import MailKind
 from stakeholders.models import Contact, FollowUpAction, Interaction, Organisation, Tag, Topic
 from surveys.models import Answer, Response
 from tests.factories import (

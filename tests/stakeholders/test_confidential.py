@@ -3,7 +3,7 @@ in pages, the API, its CSV, the JSON export, admin and its search. Guessing its 
 
 import pytest
 
-from crm import roles
+from accounts import roles
 from tests.api.clients import token_client
 from tests.factories import ContactFactory, FollowUpActionFactory, InteractionFactory, OrganisationFactory, UserFactory
 

@@ -4,9 +4,9 @@ address or phone number, and the survey results and interaction counts are what 
 import pytest
 from django.db import connection
 
-from crm.audit import access_record
-from crm.models import OutboxMessage
-from crm.outbox import outbox_enqueue
+from mail.models import OutboxMessage
+from mail.outbox import outbox_enqueue
+from privacy.audit import access_record
 from stakeholders.models import Contact, Interaction
 from surveys.models import SurveyRound
 from surveys.selectors import round_results

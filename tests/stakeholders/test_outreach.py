@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from crm import roles
-from crm.models import MailKind, MailPreferences, OutboxMessage
-from crm.outbox import outbox_enqueue
+from accounts import roles
+from mail.models import MailPreferences, OutboxMessage
+from mail.outbox import outbox_enqueue
 from stakeholders import outreach, retention, services
+from stakeholders.mails import MailKind
 from stakeholders.models import Contact, Interaction, OverdueCount
 from tests.factories import (
     ContactFactory,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from crm.models import OutboxMessage
+from mail.models import OutboxMessage
 from stakeholders.models import Contact, FollowUpAction, Interaction, Organisation
 from tests.factories import (
     ContactFactory,

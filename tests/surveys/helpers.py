@@ -1,4 +1,4 @@
-from crm.models import OutboxMessage
+from mail.models import OutboxMessage
 from surveys.services import invitation_link_issue
 
 

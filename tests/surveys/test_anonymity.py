@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.db import connection
 
-from crm.models import OutboxMessage
+from mail.models import OutboxMessage
 from surveys.models import InvitationToken
 from surveys.services import invitation_link_issue
 from tests.factories import InvitationFactory

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crm.outbox import outbox_enqueue
+from mail.outbox import outbox_enqueue
 from tests.api.clients import token_client
 from tests.factories import ContactFactory, InvitationFactory, SurveyRoundFactory, survey_invitation_mails
 
@@ -26,7 +26,7 @@ def test_the_api_list_of_rounds_costs_the_same_queries_for_two_or_twenty(reader)
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/surveys/surveyround/", "/admin/surveys/invitation/", "/admin/crm/outboxmessage/"]
+    "url", ["/admin/surveys/surveyround/", "/admin/surveys/invitation/", "/admin/mail/outboxmessage/"]
 )
 def test_admin_lists_cost_the_same_queries_for_two_or_twenty(admin_client, url):
     def add(count):

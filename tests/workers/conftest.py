@@ -16,8 +16,8 @@ import pytest
 import redis
 from django.db import connection
 
-from crm.models import OutboxMessage, OutboxStatus
-from crm.tasks import outbox_sweep
+from mail.models import OutboxMessage, OutboxStatus
+from mail.tasks import outbox_sweep
 from tests.brokers import use_broker
 from tests.smtp_server import SmtpServer, free_port
 

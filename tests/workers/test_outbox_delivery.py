@@ -8,10 +8,10 @@ from django.apps import apps as django_apps
 from django.db import transaction
 from django_celery_beat.models import PeriodicTask
 
-from crm import roles
+from accounts import roles
 from crm.jobs import beat_schedule_install
-from crm.models import OutboxMessage, OutboxStatus
-from crm.outbox import outbox_enqueue
+from mail.models import OutboxMessage, OutboxStatus
+from mail.outbox import outbox_enqueue
 from stakeholders.models import Organisation
 from stakeholders.tasks import outreach_digests_send
 from tests.api.clients import token_client

@@ -1,0 +1,55 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Who may do what: roles, API tokens, the second factor, session limits and the security log."""
+
+    name = "accounts"
+    verbose_name = _("Accounts and access")
+
+    def ready(self):
+        from privacy.inventory import inventory_register
+
+        from . import personal_data
+
+        inventory_register(*personal_data.RECORDS)
+        from axes import signals as axes_signals
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth import signals as auth_signals
+        from django.contrib.auth.models import Group
+
+        from . import (
+            openapi,  # noqa: F401 (registers the token scheme with drf-spectacular)
+            security_log,
+            sessions,
+        )
+        from .models import ApiToken
+
+        post_migrate.connect(_roles_after_migrate, sender=self)
+
+        # The security log: signing in and out, failed sign-ins, and every change to what a user or token may do.
+        auth_signals.user_logged_in.connect(security_log.logged_in, dispatch_uid="security-login")
+        auth_signals.user_logged_in.connect(sessions.session_start, dispatch_uid="session-start")
+        auth_signals.user_logged_out.connect(security_log.logged_out, dispatch_uid="security-logout")
+        auth_signals.user_login_failed.connect(security_log.login_failed, dispatch_uid="security-login-failed")
+        axes_signals.user_locked_out.connect(security_log.locked_out, dispatch_uid="security-lockout")
+        user = get_user_model()
+        for model in (user, ApiToken):
+            uid = f"security-{model._meta.label_lower}"
+            pre_save.connect(security_log.privileges_before_save, sender=model, dispatch_uid=uid)
+            post_save.connect(security_log.privileges_saved, sender=model, dispatch_uid=uid)
+            post_delete.connect(security_log.privileges_deleted, sender=model, dispatch_uid=uid)
+        for relation in (user.groups, user.user_permissions, Group.permissions):
+            m2m_changed.connect(
+                security_log.memberships_changed, sender=relation.through, dispatch_uid=f"security-{relation.field}"
+            )
+
+
+def _roles_after_migrate(sender, **kwargs):
+    # After every migrate (and after the flush of the tests of background work): the role groups with exactly the
+    # permissions the apps registered, also for models that arrived since.
+    from .roles import roles_sync
+
+    roles_sync()

@@ -1,0 +1,69 @@
+"""Lists as CSV: every filter of the list applies, all matching rows come, streamed; cells are made safe."""
+
+import csv
+import io
+import json
+
+from django.http import StreamingHttpResponse
+from rest_framework.renderers import BaseRenderer
+
+from .problems import camel
+
+
+class CsvRenderer(BaseRenderer):
+    """Lets a client ask for a list as CSV with `Accept: text/csv`; the rows are streamed by CsvListMixin."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach this renderer; lists are streamed before rendering. Errors stay problem details.
+        return json.dumps(data).encode()
+
+
+# A cell that starts with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK_ROWS = 2000
+
+
+def csv_safe(value):
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class CsvListMixin:
+    """Every filter of the list applies to its CSV; all matching rows come, streamed, without pagination."""
+
+    csv_excluded_fields = ("contacts", "follow_ups")
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        return [*renderers, CsvRenderer()] if getattr(self, "action", "list") == "list" else renderers
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        columns = [name for name in serializer_class(context=context).fields if name not in self.csv_excluded_fields]
+
+        def lines():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow([camel(column) for column in columns])
+            for row in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
+                data = serializer_class(row, context=context).data
+                writer.writerow([csv_safe(data[column]) for column in columns])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        resource = request.path.rstrip("/").rsplit("/", 1)[-1]
+        response["Content-Disposition"] = f'attachment; filename="{resource}.csv"'
+        return response

@@ -1,0 +1,90 @@
+"""Numbered pages for people, cursor pages in change order for systems that sync."""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+PAGINATION_PARAMETERS = {"page", "pageSize", "cursor"}
+
+
+class PagePagination(PageNumberPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_query_param = "page"
+    page_size_query_param = "pageSize"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        return strict_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as refused:
+            raise exceptions.ValidationError({"page": [str(refused.detail)]}) from None
+
+
+class SyncCursorPagination(CursorPagination):
+    """For incremental sync: rows changed during a walk move behind the cursor and are met again, never skipped."""
+
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "pageSize"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        return strict_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as refused:
+            raise exceptions.ValidationError({"cursor": [str(refused.detail)]}) from None
+
+    def get_ordering(self, request, queryset, view):
+        fields = {field.name for field in queryset.model._meta.get_fields()}
+        return ("updated_at", "id") if "updated_at" in fields else ("id",)
+
+
+def strict_page_size(request) -> int:
+    raw = request.query_params.get("pageSize")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise exceptions.ValidationError(
+            {"pageSize": [_("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}]}
+        )
+    return int(raw)
+
+
+class ListPagination(BasePagination):
+    """Numbered pages by default; `?cursor=` (empty to start) switches to cursor pages for sync."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if "cursor" in request.query_params:
+            if "page" in request.query_params or "sort" in request.query_params:
+                raise exceptions.ValidationError(
+                    {"cursor": [_("A cursor walks in change order; it cannot be combined with page or sort.")]}
+                )
+            self.delegate = SyncCursorPagination()
+        else:
+            self.delegate = PagePagination()
+        return self.delegate.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return self.delegate.get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        page = PagePagination().get_paginated_response_schema(schema)
+        page["required"] = ["results"]
+        page["properties"]["count"]["description"] = "Number of rows in all pages; absent on cursor pages."
+        return page
+
+    def get_schema_operation_parameters(self, view):
+        parameters = PagePagination().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == "pageSize":
+                parameter["schema"]["maximum"] = MAX_PAGE_SIZE
+        cursor = SyncCursorPagination().get_schema_operation_parameters(view)
+        return parameters + [p for p in cursor if p["name"] == "cursor"]
