@@ -10,8 +10,8 @@ class SurveysConfig(AppConfig):
         from crm.models import MailKind
         from crm.outbox import PERSONALISERS
 
-        from .services import invitation_link_issue
+        from .services import invitation_links_issue
 
         # Survey mails get their personal link when they are sent, so no secret rests in the outbox.
-        PERSONALISERS[MailKind.SURVEY_INVITATION] = invitation_link_issue
-        PERSONALISERS[MailKind.SURVEY_REMINDER] = invitation_link_issue
+        PERSONALISERS[MailKind.SURVEY_INVITATION] = invitation_links_issue
+        PERSONALISERS[MailKind.SURVEY_REMINDER] = invitation_links_issue
