@@ -243,12 +243,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where links in mails point: the address of the web UI as the recipients reach it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# The outbox (crm/outbox.py). Every mail is a row first; the sweep claims due rows and workers send them.
+# The outbox (mail/outbox.py). Every mail is a row first; the sweep claims due rows and workers send them.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Batches one sweep hands out; a sweep that hands out this many queues another sweep at once.
 OUTBOX_SWEEP_BATCHES = env.int("OUTBOX_SWEEP_BATCHES", default=20)
-# How long a claimed batch is reserved for its task before another sweep may claim it again.
-OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=300)
+# How long a claimed batch is reserved for its task before another sweep may claim it again; also the batch task's
+# hard time limit (its soft limit, at nine tenths, stops sending and puts the unsent mails back). A mail stranded by
+# a crash before its RCPT waits at most this plus the sweep's minute (docs/operations.md).
+OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=60)
 # How long one mail may be "sending"; after that nobody knows whether the server has it, and it is uncertain.
 OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=120)
 # Retries after a temporary failure (4xx, network): exponential backoff with jitter, then failed.
@@ -257,6 +259,8 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 # The right-hand side of every Message-ID, so that a resent mail keeps the id its first try had.
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="crm.localhost")
+# /healthz reports the outbox "degraded" when a mail has been pending longer than this (an outage, a stopped worker).
+OUTBOX_HEALTH_PENDING_SECONDS = env.int("OUTBOX_HEALTH_PENDING_SECONDS", default=15 * 60)
 
 
 # Surveys: how long the session lasts that a personal link is exchanged for, and link attempts per client a minute.

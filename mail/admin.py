@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import MailPreferences, OutboxMessage
-from .outbox import outbox_resend
+from .outbox import outbox_oldest_pending_age, outbox_resend
 
 
 @admin.register(OutboxMessage)
@@ -22,6 +24,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Above the list (templates/admin/mail/outboxmessage/change_list.html): a mail waiting long means an outage.
+        now = timezone.now()
+        age = outbox_oldest_pending_age(now=now)
+        context = {
+            "oldest_pending_since": None if age is None else now - age,
+            "oldest_pending_too_old": age is not None and age.total_seconds() > settings.OUTBOX_HEALTH_PENDING_SECONDS,
+        }
+        return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
 
     @admin.action(description=_("Send the selected failed or uncertain mails again"), permissions=["change"])
     def resend(self, request, queryset):

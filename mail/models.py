@@ -16,7 +16,7 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """One mail, written in the transaction of its cause and sent later by a worker (crm/outbox.py)."""
+    """One mail, written in the transaction of its cause and sent later by a worker (mail/outbox.py)."""
 
     idempotency_key = models.CharField(
         _("idempotency key"),

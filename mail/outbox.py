@@ -2,31 +2,33 @@
 
 A mail is a row written in the transaction of its cause, under a key that names its recipient and reason, so a job
 that runs twice writes nothing new. A periodic sweep claims due rows in batches and hands each batch to a worker; a
-kick after commit only makes that sooner. Sending checks the recipient again, marks the row "sending", and marks it
-"sent" right after the server's 250. A row whose sending lease runs out may or may not be at the server (SMTP cannot
-be exactly-once): it becomes "uncertain" and only an administrator can send it again.
+kick after commit only makes that sooner. Sending checks the recipient again, marks the row "sending" once the server
+accepted the recipient, and marks it "sent" right after the server's 250. A row whose sending lease runs out may or
+may not be at the server (SMTP cannot be exactly-once): it becomes "uncertain" and only an administrator can send it
+again. A database fault or the batch's time limit puts unsent mail back: only a fault of the mail itself fails it.
 
 django-post-office and django-mailer were evaluated first. Both queue mail in the database, but neither has a unique
 key per recipient and reason, skip-locked claiming for several workers, or a state for "handed over, outcome
 unknown" apart from "never handed over"; those are the guarantees of this product, so the outbox is our own.
 """
 
+import contextlib
 import hashlib
 import logging
 import secrets
-import smtplib
-import ssl
 import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parseaddr
+from typing import TypeVar
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,14 +36,30 @@ from django.utils import timezone, translation
 
 from .models import MailPreferences, OutboxMessage, OutboxStatus
 from .registry import KINDS, contact_opt_out
+from .smtp import (
+    PERSONAL_LINK,
+    SmtpOutcomeUnknown,
+    SmtpRefused,
+    SmtpSession,
+    build_email,
+    data_payload,
+    envelope_address,
+)
 
 logger = logging.getLogger(__name__)
 
 OPT_OUT_SALT = "mail.outbox.opt-out"
 
-# A personal secret (a survey link) must not rest in the outbox: templates put this marker where it goes, and the
-# kind's personaliser makes the secret at sending time, so it exists only in the mail on its way out.
-PERSONAL_LINK = "[[personal-link]]"
+# Faults that pass: a database restart, a failover, a pooler that dropped the connection. A mail they meet is put
+# back for a later attempt; it is not the mail's fault.
+PASSING_DATABASE_ERRORS = (OperationalError, InterfaceError)
+T = TypeVar("T")
+
+
+def _personaliser(kind: str) -> Callable[[Sequence[OutboxMessage]], list[str | None]] | None:
+    """The registered function that makes a whole batch's personal links (mail/registry.py), if the kind has one."""
+    registered = KINDS.get(kind)
+    return registered.personaliser if registered else None
 
 
 @dataclass
@@ -213,6 +231,18 @@ def outbox_claim_batch(*, now: datetime | None = None) -> tuple[uuid.UUID, list[
     return token, ids
 
 
+def outbox_oldest_pending_age(*, now: datetime | None = None) -> timedelta | None:
+    """How long the oldest mail still waiting has waited, or None if none waits. For admin and the health check."""
+    # The admin list's index on (status, created_at) answers this from its first entry.
+    oldest = (
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return None if oldest is None else (now or timezone.now()) - oldest
+
+
 def suppression_reason(message: OutboxMessage) -> str:
     """Why this mail must not go out now, or "" if it may. Asked inside the claim, just before sending."""
     recipient = message.contact if message.contact_id else message.user if message.user_id else None
@@ -224,87 +254,242 @@ def suppression_reason(message: OutboxMessage) -> str:
 
 
 def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
-    """Send the rows of one claim over one SMTP connection. Rows no longer held by this claim are left alone."""
-    with SmtpSession() as smtp:
-        for message_id in message_ids:
-            _send_one(message_id=message_id, claim_token=claim_token, smtp=smtp)
+    """Send the rows of one claim over one SMTP connection. Rows no longer held by this claim are left alone.
 
-
-def _send_one(*, message_id: int, claim_token: uuid.UUID, smtp: "SmtpSession") -> None:
+    A database fault or the batch's soft time limit ends the batch early: the mails not yet handed over are put
+    back (pending, due again after a short pause), never marked failed or uncertain.
+    """
+    tally = _Tally(size=len(message_ids))
+    in_flight: _Outgoing | None = None
     try:
-        prepared = _prepare(message_id=message_id, claim_token=claim_token)
-    except Exception as error:  # noqa: BLE001 (one mail that cannot be prepared must not hold up the batch)
-        logger.exception("outbox: mail %s could not be prepared", message_id)
-        OutboxMessage.objects.filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token).update(
-            status=OutboxStatus.FAILED,
-            last_error=f"Could not be prepared: {error!r}"[:2000],
+        waiting = _prepare(claim_token=claim_token, message_ids=message_ids, tally=tally)
+        with SmtpSession() as smtp:
+            for in_flight in waiting:
+                _send_one(in_flight, claim_token=claim_token, smtp=smtp, tally=tally)
+            in_flight = None
+    except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded) as error:
+        reason = "the batch's time limit" if isinstance(error, SoftTimeLimitExceeded) else "a database fault"
+        unsent, marked = list(message_ids), []
+        if in_flight is not None and in_flight.handed_over:
+            # Its body may be at the server: the row stays "sending" and becomes uncertain when its lease runs out.
+            tally.add("uncertain", f"{reason} while the server had the mail: {error!r}")
+            unsent.remove(in_flight.message.id)
+        elif in_flight is not None and in_flight.sending_until:
+            marked.append(in_flight.sending_until)
+        put_back = _put_back(message_ids=unsent, claim_token=claim_token, marked_sending=marked, reason=reason)
+        tally.add("put back", f"{reason}: {error!r}", count=put_back)
+    finally:
+        tally.log(claim_token)
+
+
+def _prepare(*, claim_token: uuid.UUID, message_ids: list[int], tally: "_Tally") -> list["_Outgoing"]:
+    """Read the claimed rows, check their recipients, make their personal links and messages, all for the whole
+    batch at once: one read, one read and one insert per kind of personal link, one write per outcome.
+
+    Everything that can fail without SMTP fails here, while the rows still say "pending", so such a failure is never
+    mistaken for a mail the server might have. Only a fault of the mail itself fails it.
+    """
+    order = {message_id: position for position, message_id in enumerate(message_ids)}
+    messages = _with_reconnect(
+        lambda: sorted(
+            OutboxMessage.objects.select_related("user__mail_preferences", "contact").filter(
+                id__in=message_ids, status=OutboxStatus.PENDING, claim_token=claim_token
+            ),
+            key=lambda message: order[message.id],
+        )
+    )
+    outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)  # (status, last error) -> ids
+    candidates = []
+    for message in messages:
+        if reason := suppression_reason(message):
+            outcomes[(OutboxStatus.SUPPRESSED, reason)].append(message.id)
+        else:
+            candidates.append(message)
+    links = _personal_links(candidates, outcomes=outcomes)
+    outgoing = []
+    for message in candidates:
+        if _personaliser(message.kind) and message.id not in links:
+            continue  # suppressed or failed while its link was made
+        try:
+            raw = build_email(message, personal_link=links.get(message.id, "")).message().as_bytes(linesep="\r\n")
+            outgoing.append(_Outgoing(message, envelope_address(message.to_address), data_payload(raw)))
+        except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
+            raise
+        except Exception as error:  # noqa: BLE001 (a template or an address that cannot be written fails that mail)
+            outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
+    for (status, error), ids in outcomes.items():
+        _update(
+            Q(id__in=ids, status=OutboxStatus.PENDING, claim_token=claim_token),
+            status=status,
+            last_error=error,
             claim_token=None,
             lease_expires_at=None,
-            updated_at=timezone.now(),
         )
-        return
-    if prepared is None:
-        return
-    message, raw = prepared
+        tally.add(status, error if status == OutboxStatus.FAILED else "", count=len(ids))
+    return outgoing
+
+
+NO_LONGER_APPLIES = "The mail no longer applies (answered, or the round closed)."
+
+
+def _personal_links(messages: list[OutboxMessage], *, outcomes: dict) -> dict[int, str]:
+    """The personal links of these mails by id, made by each kind's personaliser for all its mails in one go. A mail
+    that no longer applies is suppressed; if a personaliser fails, each of its mails is tried alone, so that only a
+    mail at fault fails."""
+    by_kind = defaultdict(list)
+    for message in messages:
+        if _personaliser(message.kind):
+            by_kind[message.kind].append(message)
+    links = {}
+    for kind, group in by_kind.items():
+        personalise = _personaliser(kind)
+        try:
+            made = _with_reconnect(lambda: personalise(group))  # noqa: B023 (called at once, in this turn)
+        except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
+            raise
+        except Exception:  # noqa: BLE001 (one mail's fault must not fail the others: find it below)
+            made = []
+            for message in group:
+                try:
+                    made.extend(personalise([message]))
+                except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
+                    raise
+                except Exception as error:  # noqa: BLE001
+                    outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
+                    made.append(False)
+        for message, link in zip(group, made, strict=True):
+            if link:
+                links[message.id] = link
+            elif link is None:
+                outcomes[(OutboxStatus.SUPPRESSED, NO_LONGER_APPLIES)].append(message.id)
+    return links
+
+
+def _send_one(outgoing: "_Outgoing", *, claim_token: uuid.UUID, smtp: SmtpSession, tally: "_Tally") -> None:
     try:
-        smtp.send(to_address=message.to_address, raw=raw)
+        smtp.recipient_accepted(to_address=outgoing.envelope_to)
+        if not _mark_sending(outgoing, claim_token=claim_token):
+            smtp.abandon()  # the claim ran out and another sweep holds the row: that one sends it
+            tally.add("left to a newer claim")
+            return
+        smtp.data_command()
+        outgoing.handed_over = True
+        smtp.send_body(outgoing.payload)
     except SmtpRefused as refusal:
-        if refusal.permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            _finish(message, status=OutboxStatus.FAILED, last_error=str(refusal))
+        message = outgoing.message
+        attempts = message.attempts if message.status == OutboxStatus.SENDING else message.attempts + 1
+        if refusal.permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            outcome, fields = "failed", {"status": OutboxStatus.FAILED}
         else:
-            _finish(
-                message,
-                status=OutboxStatus.PENDING,
-                last_error=str(refusal),
-                next_attempt_at=timezone.now() + retry_delay(attempts=message.attempts),
-            )
+            again_at = timezone.now() + retry_delay(attempts=attempts)
+            outcome, fields = "refused for now", {"status": OutboxStatus.PENDING, "next_attempt_at": again_at}
+        _settle(outgoing, claim_token=claim_token, attempts=attempts, last_error=str(refusal), **fields)
+        tally.add(outcome, str(refusal))
     except SmtpOutcomeUnknown as unknown:
-        _finish(message, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
+        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
+        tally.add("uncertain", str(unknown))
     else:
-        _finish(message, status=OutboxStatus.SENT, sent_at=timezone.now())
+        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.SENT, sent_at=timezone.now())
+        tally.add("sent")
 
 
-@transaction.atomic
-def _prepare(*, message_id: int, claim_token: uuid.UUID) -> tuple[OutboxMessage, bytes] | None:
-    """Lock a claimed row, check its recipient, make its personal link and message, and mark it "sending".
-
-    Everything that can fail without SMTP fails here, before the row says "sending", so such a failure is never
-    mistaken for a mail the server might have.
-    """
-    message = (
-        OutboxMessage.objects.select_for_update(of=("self",))
-        .select_related("user__mail_preferences", "contact")
-        .filter(id=message_id, status=OutboxStatus.PENDING, claim_token=claim_token)
-        .first()
+def _mark_sending(outgoing: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
+    """Only now, with the recipient accepted and before DATA, does the row say "sending": a crash before this
+    leaves it pending (retried once its claim runs out), a crash after it leaves it uncertain. False if the claim
+    was lost."""
+    message = outgoing.message
+    outgoing.sending_until = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    # The lease written is also this run's mark: if the connection breaks after the update but before its answer,
+    # the retry recognises the row it marked itself (a second run of the same batch writes another moment).
+    updated = _update(
+        Q(id=message.id, claim_token=claim_token)
+        & (Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at=outgoing.sending_until)),
+        status=OutboxStatus.SENDING,
+        attempts=message.attempts + 1,
+        lease_expires_at=outgoing.sending_until,
     )
-    if message is None:
-        return None
-    reason = suppression_reason(message)
-    personal_link = ""
-    personaliser = KINDS[message.kind].personaliser if message.kind in KINDS else None
-    if not reason and personaliser is not None:
-        personal_link = personaliser(message)
-        reason = "" if personal_link else "The mail no longer applies (answered, or the round closed)."
-    if reason:
-        _finish(message, status=OutboxStatus.SUPPRESSED, last_error=reason)
-        return None
-    raw = build_email(message, personal_link=personal_link).message().as_bytes(linesep="\r\n")
-    message.status = OutboxStatus.SENDING
-    message.attempts += 1
-    message.lease_expires_at = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    message.save(update_fields=["status", "attempts", "lease_expires_at", "updated_at"])
-    return message, raw
+    if updated:
+        message.status, message.attempts = OutboxStatus.SENDING, message.attempts + 1
+    return bool(updated)
 
 
-def _finish(message: OutboxMessage, *, status: str, **fields) -> None:
-    # Conditional on the state this task left the row in: if a slow send was meanwhile marked uncertain, the 250
+def _settle(outgoing: "_Outgoing", *, claim_token: uuid.UUID, status: str, **fields) -> None:
+    # Conditional on the state this run left the row in: if a slow send was meanwhile marked uncertain, the 250
     # still wins, but nothing else overwrites what another process decided.
-    expected = [message.status]
-    if status == OutboxStatus.SENT:
-        expected.append(OutboxStatus.UNCERTAIN)
-    OutboxMessage.objects.filter(id=message.id, status__in=expected).update(
-        status=status, claim_token=None, lease_expires_at=None, updated_at=timezone.now(), **fields
+    if outgoing.message.status == OutboxStatus.SENDING:
+        expected = (
+            [OutboxStatus.SENDING, OutboxStatus.UNCERTAIN] if status == OutboxStatus.SENT else [OutboxStatus.SENDING]
+        )
+        mine = Q(status__in=expected, lease_expires_at=outgoing.sending_until)
+    else:
+        mine = Q(status=OutboxStatus.PENDING, claim_token=claim_token)
+    _update(Q(id=outgoing.message.id) & mine, status=status, claim_token=None, lease_expires_at=None, **fields)
+
+
+def _put_back(*, message_ids: list[int], claim_token: uuid.UUID, marked_sending: list[datetime], reason: str) -> int:
+    """End the claim on mails that were not handed over: pending again, due after a pause of half to one
+    OUTBOX_RETRY_BASE_SECONDS. Not an attempt: a fault of the database or a time limit is not the mail's."""
+    return _update(
+        Q(id__in=message_ids, claim_token=claim_token)
+        & (Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at__in=marked_sending)),
+        status=OutboxStatus.PENDING,
+        claim_token=None,
+        lease_expires_at=None,
+        next_attempt_at=timezone.now() + retry_delay(attempts=1),
+        last_error=f"Put back unsent: {reason}.",
     )
+
+
+def _update(condition: Q, **fields) -> int:
+    return _with_reconnect(lambda: OutboxMessage.objects.filter(condition).update(updated_at=timezone.now(), **fields))
+
+
+def _with_reconnect(call: Callable[[], T]) -> T:
+    """Run a read or a write; if the connection was lost, once more on a new one. A terminated backend (a restart,
+    a failover, a pooler) is gone for good, but the database is usually there again at once. Every call passed
+    here gives the same outcome when run twice."""
+    try:
+        return call()
+    except PASSING_DATABASE_ERRORS:
+        if not connection.in_atomic_block:  # (only tests call this inside a transaction)
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+        return call()
+
+
+@dataclass
+class _Outgoing:
+    """A mail ready to go: its row, the envelope address and the message as DATA sends it."""
+
+    message: OutboxMessage
+    envelope_to: str
+    payload: bytes
+    sending_until: datetime | None = None  # the lease written when the row was marked "sending"
+    handed_over: bool = False  # the body may have reached the server
+
+
+@dataclass
+class _Tally:
+    """What became of one batch, for one log line: WARNING when anything needs a retry or a person."""
+
+    size: int
+    counts: Counter = field(default_factory=Counter)
+    first_error: str = ""
+
+    def add(self, outcome: str, error: str = "", *, count: int = 1) -> None:
+        if count:
+            self.counts[outcome] += count
+            self.first_error = self.first_error or error
+
+    def log(self, claim_token: uuid.UUID) -> None:
+        trouble = any(self.counts[outcome] for outcome in ("failed", "refused for now", "uncertain", "put back"))
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in self.counts.items()) or "nothing to send"
+        if trouble:
+            logger.warning(
+                "outbox: batch %s of %d mails: %s; first error: %s", claim_token, self.size, summary, self.first_error
+            )
+        else:
+            logger.info("outbox: batch %s of %d mails: %s", claim_token, self.size, summary)
 
 
 def retry_delay(*, attempts: int) -> timedelta:
@@ -329,120 +514,3 @@ def outbox_resend(*, message_ids: list[int]) -> int:
     if count:
         transaction.on_commit(outbox_kick)
     return count
-
-
-class SmtpRefused(Exception):
-    """The server refused the mail, or it never reached the server: safe to try again unless permanent."""
-
-    def __init__(self, message: str, *, permanent: bool = False):
-        super().__init__(message)
-        self.permanent = permanent
-
-    @classmethod
-    def from_reply(cls, code: int, reply: bytes | str) -> "SmtpRefused":
-        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-        return cls(f"{code} {text}", permanent=500 <= code < 600)
-
-
-class SmtpOutcomeUnknown(Exception):
-    """The connection broke while the server had the message: it may have been delivered."""
-
-
-class SmtpSession:
-    """One SMTP connection for a batch, speaking the protocol step by step.
-
-    Written on smtplib rather than Django's mail backend because the outbox must know in which step a failure came:
-    a refusal or a broken connection before DATA means the server has nothing and we may retry; a break after the
-    message went out means the outcome is unknown and we must not.
-    """
-
-    def __init__(self):
-        self.connection: smtplib.SMTP | None = None
-
-    def __enter__(self) -> "SmtpSession":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                self.connection.close()
-            self.connection = None
-
-    def _connect(self) -> smtplib.SMTP:
-        if self.connection is None:
-            smtp_class = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
-            connection = smtp_class(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT)
-            if settings.EMAIL_USE_TLS:
-                connection.starttls(context=ssl.create_default_context())
-            if settings.EMAIL_HOST_USER:
-                connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
-            self.connection = connection
-        return self.connection
-
-    def send(self, *, to_address: str, raw: bytes) -> None:
-        """Hand one message over. Only the recipient's own refusal (5xx at RCPT or DATA) is permanent: a refused
-        login, greeting or sender is the installation's problem, not the mail's, and is retried."""
-        try:
-            connection = self._connect()
-            connection.ehlo_or_helo_if_needed()
-            code, reply = connection.mail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-            if code != 250:
-                self._reset()
-                raise SmtpRefused(f"Sender refused: {code} {reply!r}")
-            code, reply = connection.rcpt(_ascii_address(to_address))
-            if code not in (250, 251):
-                self._reset()
-                raise SmtpRefused.from_reply(code, reply)
-        except SmtpRefused:
-            raise
-        except Exception as error:  # noqa: BLE001 (nothing was handed over, whatever went wrong: try again later)
-            self.close()
-            raise SmtpRefused(f"Not handed over: {error!r}") from error
-        try:
-            code, reply = connection.data(raw)  # raises on a refused DATA command, returns the final reply
-        except smtplib.SMTPDataError as error:
-            self._reset()
-            raise SmtpRefused.from_reply(error.smtp_code, error.smtp_error) from error
-        except (smtplib.SMTPException, OSError) as error:
-            self.close()
-            raise SmtpOutcomeUnknown(f"Connection lost during DATA: {error!r}") from error
-        if code != 250:
-            self._reset()
-            raise SmtpRefused.from_reply(code, reply)
-
-    def _reset(self) -> None:
-        """After a refusal the server still holds the transaction; without RSET the next MAIL would be refused."""
-        try:
-            self.connection.rset()
-        except (smtplib.SMTPException, OSError):
-            self.close()
-
-
-def _ascii_address(address: str) -> str:
-    """An internationalised domain in its ASCII (IDNA) form, which every SMTP server accepts."""
-    local, _at, domain = address.rpartition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii')}"
-
-
-def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text.replace(PERSONAL_LINK, personal_link),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_address],
-        headers={
-            "Message-ID": message.message_id,
-            # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
-            "List-Unsubscribe": f"<{message.opt_out_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": message.language,
-        },
-    )
-    email.attach_alternative(message.body_html.replace(PERSONAL_LINK, personal_link), "text/html")
-    return email

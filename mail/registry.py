@@ -17,7 +17,8 @@ class MailKind:
     # The MailPreferences field that switches this kind off for a user, and its "off" value.
     preference: str | None = None
     off: Any = False
-    # message -> the personal link, or None if the mail no longer applies; made only at sending time.
+    # messages -> their personal links in the same order (None for a mail that no longer applies), made for a
+    # whole claimed batch at once and only at sending time.
     personaliser: Callable | None = None
 
 

@@ -1,4 +1,4 @@
-"""Doorways to the outbox for Celery; the work is in crm/outbox.py."""
+"""Doorways to the outbox for Celery; the work is in mail/outbox.py."""
 
 import uuid
 
@@ -23,7 +23,8 @@ def outbox_sweep() -> int:
 
 
 # The one task that acknowledges late: if its worker dies, the broker hands the batch out again, and the claim
-# token and row states make the second run send only what the first did not hand over.
+# token and row states make the second run send only what the first did not hand over. The hard limit is the claim's
+# lease, so no run outlives its claim; the soft limit, a tenth earlier, stops sending and puts the unsent mails back.
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,

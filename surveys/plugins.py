@@ -26,7 +26,7 @@ def register() -> None:
 
     # Survey mails get their personal link when they are sent, so no secret rests in the outbox.
     for kind in MailKind:
-        mail_kind_register(RegisteredKind(kind.value, kind.label, personaliser=services.invitation_link_issue))
+        mail_kind_register(RegisteredKind(kind.value, kind.label, personaliser=services.invitation_links_issue))
 
     # Every ten minutes: open scheduled survey rounds (inviting their contacts) and close ended ones.
     job_register("survey-rounds", Job(

@@ -1,12 +1,13 @@
 """Writes of the survey lifecycle: rounds, invitations and their links, responses.
 
-The links: a secret of 256 bits from `secrets`, made when its mail is sent (crm/outbox.py's personaliser), of which
+The links: a secret of 256 bits from `secrets`, made when its mail is sent (mail/outbox.py's personaliser), of which
 only the SHA-256 digest is stored. The first link of an invitation that is used ends every link of it, and a link
 works only while its round is open and its invitation unanswered.
 """
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -139,18 +140,29 @@ def survey_reminders_send(*, now: datetime | None = None) -> int:
     return written
 
 
-def invitation_link_issue(message: OutboxMessage) -> str | None:
-    """The personal link of an invitation mail, made now; None if the invitation no longer needs one.
+def invitation_links_issue(messages: Sequence[OutboxMessage]) -> list[str | None]:
+    """The personal links of these invitation mails, made now for all of them in one read and one insert; None for
+    a mail whose invitation no longer needs one.
 
     Registered as the outbox personaliser of survey mails (surveys/apps.py); the key names the invitation.
     """
-    invitation_id = int(message.idempotency_key.split(":")[1])
-    invitation = Invitation.objects.filter(_awaiting_answer(), pk=invitation_id).only("pk").first()
-    if invitation is None:
-        return None
-    token = secrets.token_urlsafe(32)
-    InvitationToken.objects.create(invitation=invitation, digest=_token_digest(token))
-    return settings.SITE_URL + reverse("surveys:redeem", args=[token])
+    invitation_ids = [int(message.idempotency_key.split(":")[1]) for message in messages]
+    awaiting = set(Invitation.objects.filter(_awaiting_answer(), pk__in=invitation_ids).values_list("pk", flat=True))
+    links, tokens = [], []
+    for invitation_id in invitation_ids:
+        if invitation_id not in awaiting:
+            links.append(None)
+            continue
+        token = secrets.token_urlsafe(32)
+        tokens.append(InvitationToken(invitation_id=invitation_id, digest=_token_digest(token)))
+        links.append(settings.SITE_URL + reverse("surveys:redeem", args=[token]))
+    InvitationToken.objects.bulk_create(tokens)
+    return links
+
+
+def invitation_link_issue(message: OutboxMessage) -> str | None:
+    """The personal link of one invitation mail, made now; None if the invitation no longer needs one."""
+    return invitation_links_issue([message])[0]
 
 
 def _awaiting_answer(prefix: str = "") -> Q:

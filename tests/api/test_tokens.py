@@ -116,6 +116,8 @@ def test_admin_creates_a_token_and_shows_it_once(admin_client, liaison_officer):
 def test_admin_revokes_tokens(admin_client, liaison_officer):
     token, secret = api_token_create(user=liaison_officer, name="portal")
 
-    admin_client.post(reverse("admin:accounts_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    admin_client.post(
+        reverse("admin:accounts_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]}
+    )
 
     assert client_with(secret).get(URL).status_code == 401

@@ -1,10 +1,14 @@
 """The outbox in one process: what is written, when, and what sending does with each answer of a real SMTP server."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from mail import outbox
+from mail import registry
 from mail.models import MailPreferences, OutboxMessage, OutboxStatus
 from mail.outbox import (
     Mail,
@@ -14,7 +18,9 @@ from mail.outbox import (
     outbox_resend,
     outbox_send_batch,
 )
+from mail.smtp import SmtpSession, data_payload
 from stakeholders.mails import MailKind
+from surveys.mails import MailKind as SurveyMail
 from tests.factories import ContactFactory, UserFactory, survey_invitation_mails
 from tests.smtp_server import ACCEPT, HANG_UP, PERMANENT_FAILURE, TEMPORARY_FAILURE, SmtpServer
 
@@ -266,12 +272,16 @@ def test_a_mail_that_cannot_be_prepared_fails_alone_and_the_rest_go_out(smtp, mo
     broken, fine = ContactFactory(), ContactFactory()
     outbox_enqueue(mails=survey_invitation_mails([broken, fine]))
 
-    def personalise(message):
-        if message.contact_id == broken.pk:
+    def personalise(messages):
+        if any(message.contact_id == broken.pk for message in messages):
             raise RuntimeError("a template or a link that cannot be made")
-        return "https://example.test/s/link/"
+        return ["https://example.test/s/link/" for _message in messages]
 
-    monkeypatch.setitem(outbox.PERSONALISERS, MailKind.SURVEY_INVITATION, personalise)
+    monkeypatch.setitem(
+        registry.KINDS,
+        SurveyMail.SURVEY_INVITATION,
+        replace(registry.KINDS[SurveyMail.SURVEY_INVITATION], personaliser=personalise),
+    )
     send_due()
 
     assert OutboxMessage.objects.get(contact=broken).status == OutboxStatus.FAILED
@@ -306,3 +316,128 @@ def test_a_refused_sender_is_the_installations_problem_and_is_retried(smtp):
     send_due()
     row = OutboxMessage.objects.get()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+
+
+def test_a_database_fault_while_preparing_puts_the_mails_back_for_later(smtp, monkeypatch):
+    outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(3)))
+
+    def personalise(messages):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setitem(
+        registry.KINDS,
+        SurveyMail.SURVEY_INVITATION,
+        replace(registry.KINDS[SurveyMail.SURVEY_INVITATION], personaliser=personalise),
+    )
+    send_due()
+
+    assert smtp.messages == []
+    for row in OutboxMessage.objects.all():
+        assert (row.status, row.attempts, row.claim_token) == (OutboxStatus.PENDING, 0, None)
+        assert row.next_attempt_at > timezone.now()
+        assert "database" in row.last_error
+
+
+def test_a_lost_database_connection_is_made_again_and_the_batch_goes_on(smtp, monkeypatch):
+    outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(2)))
+    personalise = registry.KINDS[SurveyMail.SURVEY_INVITATION].personaliser
+    failures = iter([OperationalError("the connection is lost")])
+
+    def once_lost(messages):
+        if error := next(failures, None):
+            raise error
+        return personalise(messages)
+
+    monkeypatch.setitem(
+        registry.KINDS,
+        SurveyMail.SURVEY_INVITATION,
+        replace(registry.KINDS[SurveyMail.SURVEY_INVITATION], personaliser=once_lost),
+    )
+    send_due()
+
+    assert len(smtp.messages) == 2
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_the_soft_time_limit_stops_the_batch_and_puts_the_unsent_mails_back(smtp, monkeypatch):
+    outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(4)))
+    accepted = SmtpSession.recipient_accepted
+    calls = []
+
+    def limited(session, *, to_address):
+        calls.append(to_address)
+        if len(calls) == 2:
+            raise SoftTimeLimitExceeded()
+        accepted(session, to_address=to_address)
+
+    monkeypatch.setattr(SmtpSession, "recipient_accepted", limited)
+    send_due()
+
+    statuses = sorted(OutboxMessage.objects.values_list("status", flat=True))
+    assert statuses == [OutboxStatus.PENDING] * 3 + [OutboxStatus.SENT]
+    assert len(smtp.messages) == 1
+    assert not OutboxMessage.objects.filter(status=OutboxStatus.PENDING, claim_token__isnull=False).exists()
+
+
+def test_a_connection_dropped_at_the_data_command_is_retried_and_never_uncertain(smtp):
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    smtp.handler.drops_at_data = 1
+    send_due()
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert "Not handed over" in row.last_error
+    make_due_again()
+    send_due()
+    assert len(smtp.messages) == 1
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+def test_an_address_that_cannot_be_written_in_smtp_fails_that_mail_alone(smtp):
+    unwritable, fine = ContactFactory(email="jöran@partner.example"), ContactFactory()
+    outbox_enqueue(mails=survey_invitation_mails([unwritable, fine]))
+    send_due()
+    failed = OutboxMessage.objects.get(contact=unwritable)
+    assert failed.status == OutboxStatus.FAILED
+    assert "could not be prepared" in failed.last_error.lower()
+    assert [message["To"] for message in smtp.messages] == [fine.email]
+
+
+def test_mail_goes_out_pipelined_when_the_server_offers_it(settings):
+    with SmtpServer(pipelining=True) as server:
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
+        outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(3)))
+        send_due()
+        assert len(server.messages) == 3
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_lines_that_start_with_a_dot_are_doubled_and_a_lone_dot_ends_the_body():
+    assert data_payload(b"Hello\r\n.signature\r\n..\r\nend") == b"Hello\r\n..signature\r\n...\r\nend\r\n.\r\n"
+
+
+def test_a_body_that_starts_with_a_dot_arrives_whole(smtp):
+    contact = ContactFactory()
+    outbox_enqueue(mails=[invitation_for(contact)])
+    OutboxMessage.objects.update(body_text=".first line\n.\nlast line")
+    send_due()
+    [message] = smtp.messages
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_payload(decode=True)
+    assert text.decode().splitlines()[:2] == [".first line", "."]
+
+
+def test_the_admin_outbox_shows_how_long_the_oldest_mail_has_waited(admin_client):
+    assert "Er wacht geen mail op verzending" in admin_client.get("/admin/mail/outboxmessage/").content.decode()
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=42))
+    page = admin_client.get("/admin/mail/outboxmessage/").content.decode()
+    assert "De oudste mail die nog wacht op verzending staat er sinds 42" in page
+
+
+def test_health_reports_the_outbox_degraded_when_a_mail_waits_too_long(client, settings):
+    settings.OUTBOX_HEALTH_PENDING_SECONDS = 600
+    outbox_enqueue(mails=[invitation_for(ContactFactory())])
+    assert client.get("/healthz").json()["outbox"] == "ok"
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    response = client.get("/healthz")
+    assert response.status_code == 200, "the web still works: a load balancer must keep it"
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "ok", "outbox": "degraded"}

@@ -42,7 +42,7 @@ def test_health_reports_database_and_broker_up(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "outbox": "ok"}
 
 
 @override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_BROKER_TRANSPORT_OPTIONS={})
@@ -50,4 +50,4 @@ def test_health_answers_503_when_the_broker_is_down(client):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable", "outbox": "ok"}

@@ -76,7 +76,7 @@ def _answers(client: redis.Redis) -> bool:
 class Worker:
     """`celery worker` in a subprocess, against the test database, the private Redis and the local SMTP server."""
 
-    def __init__(self, *, broker_url: str, smtp_port: int, log: Path, concurrency: int = 2):
+    def __init__(self, *, broker_url: str, smtp_port: int, log: Path, concurrency: int = 2, env: dict | None = None):
         database = connection.settings_dict
         self.env = {
             **os.environ,
@@ -92,6 +92,7 @@ class Worker:
             "OUTBOX_RETRY_BASE_SECONDS": "1",
             "OUTBOX_RETRY_MAX_SECONDS": "2",
             "CELERY_VISIBILITY_TIMEOUT": "20",
+            **(env or {}),
         }
         self.log = log
         self.concurrency = concurrency
@@ -146,6 +147,16 @@ class Worker:
 def kill_if_alive(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def terminate_database_connections() -> int:
+    """What a PostgreSQL restart, a failover or a pooler restart does to every other connection of the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
 
 
 def wait_for(condition, *, timeout: float, what: str, every: float = 0.1, between=None):

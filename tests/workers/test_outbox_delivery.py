@@ -4,12 +4,10 @@ import os
 import signal
 from collections import Counter
 
-from django.apps import apps as django_apps
 from django.db import transaction
 from django_celery_beat.models import PeriodicTask
 
 from accounts import roles
-from crm.jobs import beat_schedule_install
 from mail.models import OutboxMessage, OutboxStatus
 from mail.outbox import outbox_enqueue
 from stakeholders.models import Organisation
@@ -49,7 +47,6 @@ def test_two_digest_runs_at_once_send_each_officer_one_digest(start_worker, smtp
 
 
 def test_an_administrator_runs_a_periodic_job_from_admin(start_worker, smtp, admin_client, liaison_officer):
-    beat_schedule_install(django_apps)  # the migration's rows are gone: these tests flush the database
     OrganisationFactory(owner=liaison_officer, next_contact_due_on="2026-01-01")
     start_worker()
     digest_job = PeriodicTask.objects.get(name="outreach-digest")
