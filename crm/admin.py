@@ -4,7 +4,8 @@ from django.utils.translation import ngettext
 
 from .models import AccessRecord, ApiToken, MailPreferences, OutboxMessage
 from .outbox import outbox_resend
-from .tokens import api_token_create, api_token_revoke
+from .services import mail_preferences_update
+from .tokens import api_token_create, api_token_delete, api_token_revoke, api_token_update
 
 
 @admin.register(ApiToken)
@@ -28,16 +29,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            api_token_update(token=obj, name=obj.name, expires_at=obj.expires_at)
             return
-        token, secret = api_token_create(user=obj.user, name=obj.name, read_only=obj.read_only)
-        if obj.expires_at:
-            ApiToken.objects.filter(pk=token.pk).update(expires_at=obj.expires_at)
+        token, secret = api_token_create(
+            user=obj.user, name=obj.name, read_only=obj.read_only, expires_at=obj.expires_at
+        )
         obj.pk = token.pk
         messages.warning(
             request,
             _("Copy the token now; it is not stored and cannot be shown again: %(secret)s") % {"secret": secret},
         )
+
+    def delete_model(self, request, obj):
+        api_token_delete(token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_delete(token=token)
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
@@ -80,6 +88,10 @@ class MailPreferencesAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "user"}
+        obj.pk = mail_preferences_update(user=form.cleaned_data.get("user", obj.user), **fields).pk
 
 
 @admin.register(AccessRecord)
