@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken
-from .tokens import api_token_create, api_token_revoke
+from .tokens import api_token_create, api_token_delete, api_token_revoke, api_token_update
 
 
 @admin.register(ApiToken)
@@ -26,16 +26,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            api_token_update(token=obj, name=obj.name, expires_at=obj.expires_at)
             return
-        token, secret = api_token_create(user=obj.user, name=obj.name, read_only=obj.read_only)
-        if obj.expires_at:
-            ApiToken.objects.filter(pk=token.pk).update(expires_at=obj.expires_at)
+        token, secret = api_token_create(
+            user=obj.user, name=obj.name, read_only=obj.read_only, expires_at=obj.expires_at
+        )
         obj.pk = token.pk
         messages.warning(
             request,
             _("Copy the token now; it is not stored and cannot be shown again: %(secret)s") % {"secret": secret},
         )
+
+    def delete_model(self, request, obj):
+        api_token_delete(token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_delete(token=token)
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):

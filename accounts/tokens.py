@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -22,9 +22,18 @@ def _digest(secret: str) -> str:
 
 
 def api_token_create(
-    *, user: AbstractBaseUser, name: str, read_only: bool = True, expires_in_days: int | None = None
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    read_only: bool = True,
+    expires_in_days: int | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is not stored and cannot be shown again."""
+    """Create a token and return it with its secret, which is not stored and cannot be shown again.
+
+    The expiry is part of the one insert, so the security log's line for the new token states it."""
+    if expires_in_days:
+        expires_at = timezone.now() + timedelta(days=expires_in_days)
     secret = "crm_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -32,9 +41,22 @@ def api_token_create(
         prefix=secret[4:12],
         digest=_digest(secret),
         read_only=read_only,
-        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=expires_at,
     )
     return token, secret
+
+
+def api_token_update(*, token: ApiToken, name: str, expires_at: datetime | None) -> ApiToken:
+    """Rename a token or change its expiry; its owner and rights are fixed (make a new token instead)."""
+    token.name = name
+    token.expires_at = expires_at
+    token.full_clean()
+    token.save(update_fields=["name", "expires_at"])
+    return token
+
+
+def api_token_delete(*, token: ApiToken) -> None:
+    token.delete()
 
 
 def api_token_revoke(*, token: ApiToken) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from .models import MailPreferences, OutboxMessage
 from .outbox import outbox_oldest_pending_age, outbox_resend
+from .services import mail_preferences_update
 
 
 @admin.register(OutboxMessage)
@@ -52,3 +53,7 @@ class MailPreferencesAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "user"}
+        obj.pk = mail_preferences_update(user=form.cleaned_data.get("user", obj.user), **fields).pk

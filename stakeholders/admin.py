@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import outreach, selectors, services
+from privacy.audit import access_record
+from privacy.models import AccessAction
+
+from . import selectors, services
 from .models import (
     Contact,
     FollowUpAction,
@@ -22,35 +25,134 @@ from .models import (
 from .resources import ContactResource, OrganisationResource
 
 
-class ImportExportHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ServiceForm(forms.ModelForm):
+    """Shows a service's refusal beside the fields instead of failing the save: clean() asks the same rule the
+    service asks again when it writes (the rules live once, in stakeholders/services.py)."""
+
+    def service_rules(self, cleaned_data: dict) -> None:
+        """Raise the service's ValidationError for this input."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        try:
+            self.service_rules(cleaned_data)
+        except ValidationError as refused:
+            errors = refused.error_dict if hasattr(refused, "error_dict") else {None: refused.messages}
+            for name, messages in errors.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned_data
+
+
+class Writes:
+    """The services an admin page or inline writes through: create(**fields), change(<keyword>=row, **changed
+    fields), remove(<keyword>=row). Admin's own hooks would save and delete the rows themselves."""
+
+    def __init__(self, keyword: str, create, change, remove):
+        self.keyword, self.create, self._change, self._remove = keyword, create, change, remove
+
+    def change(self, instance, fields: dict):
+        return self._change(**{self.keyword: instance}, **fields)
+
+    def remove(self, instance) -> None:
+        self._remove(**{self.keyword: instance})
+
+
+def _adopt(instance, saved) -> None:
+    """Admin goes on with its own instance (to log, redirect and save the inlines): make it the stored row."""
+    instance.pk = saved.pk
+    instance._state.adding = False
+    instance.refresh_from_db()
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Every write of this page, its inlines and its bulk delete goes through the services the web UI, the API and
+    the import call, so their rules and effects (outreach dates, owner notice, updated_at) hold here too."""
+
+    writes: Writes
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = self.writes.change(obj, {name: form.cleaned_data[name] for name in form.changed_data})
+        else:
+            saved = self.writes.create(**form.cleaned_data)
+        _adopt(obj, saved)
+        # The service has set the many-to-many fields; admin's history revert would set them again behind it.
+        form.save_m2m = lambda: None
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the many-to-many fields with the others; each inline row goes through its own.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        inline = next(inline for inline in self.inlines if inline.model is formset.model)
+        # Sorts the rows as a model formset's saving would (admin's change message reads these lists), but each row is
+        # written by the inline's service.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.initial_forms:
+            if row.instance.pk is None:
+                continue
+            if row in formset.deleted_forms:
+                inline.writes.remove(row.instance)
+                formset.deleted_objects.append(row.instance)
+            elif row.has_changed():
+                inline.writes.change(row.instance, {name: row.cleaned_data[name] for name in row.changed_data})
+                formset.changed_objects.append((row.instance, row.changed_data))
+        for row in formset.extra_forms:
+            if not row.has_changed() or row in formset.deleted_forms:
+                continue
+            fields = {name: row.cleaned_data[name] for name in inline.fields}
+            _adopt(row.instance, inline.writes.create(**fields, **{formset.fk.name: form.instance}))
+            formset.new_objects.append(row.instance)
+
+    def delete_model(self, request, obj):
+        self.writes.remove(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.writes.remove(obj)
+
+
+class ImportExportHistoryAdmin(ServiceAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     # Our own import page reports bad rows by their line in the file, header included.
     import_template_name = "admin/stakeholders/import.html"
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(ServiceAdmin):
+    writes = Writes("tier", services.tier_create, services.tier_update, services.tier_delete)
     list_display = ["name", "code", "cadence_days", "position"]
     list_editable = ["position"]
     search_fields = ["name", "code"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "cadence_days" in form.changed_data:
-            services.organisation_outreach_refresh(organisation_ids=obj.organisations.values_list("id", flat=True))
-
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ServiceAdmin):
+    writes = Writes("tag", services.tag_create, services.tag_update, services.tag_delete)
     search_fields = ["name"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ServiceAdmin):
+    writes = Writes("topic", services.topic_create, services.topic_update, services.topic_delete)
     search_fields = ["name"]
+
+
+CONTACT_WRITES = Writes("contact", services.contact_create, services.contact_update, services.contact_delete)
+RELATION_WRITES = Writes("relation", services.relation_create, services.relation_update, services.relation_delete)
+
+
+class ContactAdminForm(ServiceForm):
+    def service_rules(self, cleaned_data):
+        if self.instance.pk is not None and self.has_changed():
+            # self.instance is still the stored row here: the form writes its values onto it after clean().
+            services.contact_change_validate(contact=self.instance, organisation=cleaned_data.get("organisation"))
 
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    form = ContactAdminForm
+    writes = CONTACT_WRITES
     fields = ["first_name", "name_prefix", "last_name", "job_title", "level", "email", "is_active"]
     extra = 0
     show_change_link = True
@@ -58,6 +160,7 @@ class ContactInline(admin.TabularInline):
 
 class OutgoingRelationInline(admin.TabularInline):
     model = OrganisationRelation
+    writes = RELATION_WRITES
     fk_name = "source"
     fields = ["kind", "target", "description", "started_on", "ended_on"]
     autocomplete_fields = ["target"]
@@ -68,6 +171,9 @@ class OutgoingRelationInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExportHistoryAdmin):
+    writes = Writes(
+        "organisation", services.organisation_create, services.organisation_update, services.organisation_delete
+    )
     resource_classes = [OrganisationResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "scope", "tier", "owner", "next_contact_due_on", "status"]
@@ -101,15 +207,10 @@ class OrganisationAdmin(ImportExportHistoryAdmin):
         (_("Other"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.organisation_outreach_refresh(organisation_ids=[form.instance.id])
-        if "owner" in form.changed_data:
-            outreach.owner_assigned_notify(organisation=form.instance)
-
 
 @admin.register(OrganisationRelation)
-class OrganisationRelationAdmin(admin.ModelAdmin):
+class OrganisationRelationAdmin(ServiceAdmin):
+    writes = RELATION_WRITES
     list_display = ["source", "kind", "target", "started_on", "ended_on"]
     list_filter = ["kind"]
     list_select_related = ["source", "target"]
@@ -119,6 +220,8 @@ class OrganisationRelationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(ImportExportHistoryAdmin):
+    writes = CONTACT_WRITES
+    form = ContactAdminForm
     resource_classes = [ContactResource]
     list_display = [
         "full_name",
@@ -139,15 +242,26 @@ class ContactAdmin(ImportExportHistoryAdmin):
     def full_name(self, contact):
         return contact.full_name
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        contact = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if contact is not None:
+            # The change page shows every personal field: that is a view of the person's data.
+            access_record(request=request, action=AccessAction.VIEW, contact=contact)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+FOLLOW_UP_WRITES = Writes("follow_up", services.follow_up_create, services.follow_up_update, services.follow_up_delete)
+
 
 class FollowUpInline(admin.TabularInline):
     model = FollowUpAction
+    writes = FOLLOW_UP_WRITES
     fields = ["description", "assignee", "due_on", "done_at"]
     autocomplete_fields = ["assignee"]
     extra = 0
 
 
-class InteractionAdminForm(forms.ModelForm):
+class InteractionAdminForm(ServiceForm):
     class Meta:
         model = Interaction
         fields = [
@@ -162,19 +276,17 @@ class InteractionAdminForm(forms.ModelForm):
             "logged_by",
         ]
 
-    def clean(self):
-        cleaned_data = super().clean()
-        try:
-            services.interaction_contacts_validate(
-                organisation=cleaned_data.get("organisation"), contacts=cleaned_data.get("contacts", [])
-            )
-        except ValidationError as refused:
-            self.add_error(None, refused)
-        return cleaned_data
+    def service_rules(self, cleaned_data):
+        services.interaction_validate(
+            organisation=cleaned_data.get("organisation"),
+            occurred_at=cleaned_data.get("occurred_at"),
+            contacts=cleaned_data.get("contacts", []),
+        )
 
 
 @admin.register(Interaction)
-class InteractionAdmin(SimpleHistoryAdmin):
+class InteractionAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    writes = Writes("interaction", services.interaction_log, services.interaction_update, services.interaction_delete)
     form = InteractionAdminForm
     list_display = ["subject", "organisation", "channel", "occurred_at", "logged_by", "sentiment"]
     list_filter = ["channel", "sentiment", "confidential", "organisation__kind", "topics"]
@@ -201,24 +313,10 @@ class InteractionAdmin(SimpleHistoryAdmin):
     def get_changeform_initial_data(self, request):
         return {"logged_by": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Moving an interaction to another organisation changes the outreach dates of both.
-        affected = {form.instance.organisation_id, form.initial.get("organisation")} - {None}
-        services.organisation_outreach_refresh(organisation_ids=affected)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.organisation_outreach_refresh(organisation_ids=[obj.organisation_id])
-
-    def delete_queryset(self, request, queryset):
-        affected = set(queryset.values_list("organisation_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.organisation_outreach_refresh(organisation_ids=affected)
-
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(ServiceAdmin):
+    writes = FOLLOW_UP_WRITES
     list_display = ["description", "assignee", "due_on", "done_at", "interaction"]
     list_filter = ["due_on", ("done_at", admin.EmptyFieldListFilter)]
     list_select_related = ["assignee", "interaction"]

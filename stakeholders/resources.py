@@ -1,7 +1,9 @@
 """CSV and Excel import and export of organisations and contacts (django-import-export).
 
 Every row is validated like a form (full_clean, so choices, formats and database constraints are checked before
-anything is written); one bad row refuses the whole file, and the admin lists the bad rows by line number.
+anything is written) and then written by the service the web UI, the API and admin call, so its rules refuse the
+row and its effects follow (outreach dates, owner notice, history); one bad row refuses the whole file, and the admin
+lists the bad rows by line number.
 """
 
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from import_export import fields, resources, widgets
 
 from crm.api.csv import csv_safe
 
+from . import services
 from .models import Contact, Organisation, Tag, Tier
 
 
@@ -30,9 +33,7 @@ class TagsWidget(widgets.ManyToManyWidget):
     """Labels by name, separated by commas; a label that does not exist yet is created."""
 
     def clean(self, value, row=None, **kwargs):
-        names = {name.strip() for name in str(value or "").split(self.separator) if name.strip()}
-        existing = {tag.name.lower(): tag for tag in Tag.objects.filter(name__in=names)}
-        return [existing.get(name.lower()) or Tag.objects.get_or_create(name=name)[0] for name in sorted(names)]
+        return services.tags_get_or_create(names=str(value or "").split(self.separator))
 
 
 class FormulaSafeResource(resources.ModelResource):
@@ -43,7 +44,47 @@ class FormulaSafeResource(resources.ModelResource):
         return csv_safe(super().export_field(field, instance, **kwargs))
 
 
-class OrganisationResource(FormulaSafeResource):
+class ServiceResource(FormulaSafeResource):
+    """Imports row by row through the services: a new row is created by `create_service(**fields)`, a row with a
+    known id is changed by `update_service(<instance_keyword>=row, **fields)`, many-to-many fields included."""
+
+    create_service = None
+    update_service = None
+    instance_keyword = None
+
+    def imported_fields(self, instance, row) -> dict:
+        fields = {}
+        for field in self.get_import_fields():
+            if not field.attribute or field.attribute == "id" or field.column_name not in row:
+                continue
+            many = isinstance(field.widget, widgets.ManyToManyWidget)
+            fields[field.attribute] = field.clean(row) if many else getattr(instance, field.attribute)
+        return fields
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._is_using_transactions(kwargs) and self._is_dry_run(kwargs):
+            return  # a dry run without a transaction to roll back writes nothing
+        fields = self.imported_fields(instance, row)
+        if is_create:
+            saved = type(self).create_service(**fields)
+        else:
+            saved = type(self).update_service(**{self.instance_keyword: instance}, **fields)
+        # The import goes on with its own instance (to report and compare the row): make it the stored row.
+        instance.pk = saved.pk
+        instance._state.adding = False
+        instance.refresh_from_db()
+
+    def save_m2m(self, instance, row, **kwargs):
+        """The service has set them with the other fields."""
+
+    def delete_instance(self, instance, row, **kwargs):
+        raise NotImplementedError("An import does not delete.")
+
+
+class OrganisationResource(ServiceResource):
+    create_service = services.organisation_create
+    update_service = services.organisation_update
+    instance_keyword = "organisation"
     owner = fields.Field(
         attribute="owner", column_name="owner", widget=KnownForeignKeyWidget(get_user_model(), "username")
     )
@@ -84,7 +125,10 @@ class OrganisationResource(FormulaSafeResource):
         export_order = fields
 
 
-class ContactResource(FormulaSafeResource):
+class ContactResource(ServiceResource):
+    create_service = services.contact_create
+    update_service = services.contact_update
+    instance_keyword = "contact"
     organisation = fields.Field(
         attribute="organisation", column_name="organisation", widget=KnownForeignKeyWidget(Organisation, "id")
     )

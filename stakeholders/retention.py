@@ -41,10 +41,11 @@ def interactions_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
     Interaction.history.filter(id__in=ids).update(**erased)
     apps.get_model("stakeholders", "HistoricalInteraction_contacts").objects.filter(interaction_id__in=ids).delete()
     Interaction.contacts.through.objects.filter(interaction_id__in=ids).delete()
+    # updated_at moves with what the API shows, so a client syncing by it meets the erasure and drops its copy.
     FollowUpAction.objects.filter(interaction_id__in=ids).update(
-        **record_of("stakeholders.followupaction").erased_values()
+        updated_at=now, **record_of("stakeholders.followupaction").erased_values()
     )
-    return Interaction.objects.filter(id__in=ids).update(anonymised_at=now, **erased)
+    return Interaction.objects.filter(id__in=ids).update(anonymised_at=now, updated_at=now, **erased)
 
 
 @transaction.atomic
@@ -55,7 +56,8 @@ def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
     Contact.history.filter(id__in=ids).update(**erased)
     # Its mails hold its address, its name in the greeting and its organisation.
     OutboxMessage.objects.filter(contact_id__in=ids).delete()
-    return Contact.objects.filter(id__in=ids).update(is_active=False, anonymised_at=now, **erased)
+    # updated_at moves with what the API shows, so a client syncing by it meets the erasure and drops its copy.
+    return Contact.objects.filter(id__in=ids).update(is_active=False, anonymised_at=now, updated_at=now, **erased)
 
 
 # Shorter names or numbers would also match other words ("Bos" in "Bosnië") or numbers ("112").
@@ -107,17 +109,24 @@ def contact_mentions_erase(*, contact: Contact) -> None:
     if not mentions:
         return
     interactions = Interaction.objects.filter(organisation_id=contact.organisation_id).values("id")
-    mentioned = Q()
-    for mention in mentions:
-        mentioned |= Q(subject__icontains=mention) | Q(body_text__icontains=mention) | Q(body_html__icontains=mention)
-    for model, queryset in [
-        (Interaction, Interaction.objects.filter(id__in=interactions)),
-        (Interaction, Interaction.history.filter(id__in=interactions)),
-        (FollowUpAction, FollowUpAction.objects.filter(interaction_id__in=interactions)),
-        (OutboxMessage, OutboxMessage.objects.filter(mentioned)),
+    now = timezone.now()
+    for model, queryset, live in [
+        (Interaction, Interaction.objects.filter(id__in=interactions), True),
+        (Interaction, Interaction.history.filter(id__in=interactions), False),
+        (FollowUpAction, FollowUpAction.objects.filter(interaction_id__in=interactions), True),
+        (OutboxMessage, OutboxMessage.objects.all(), False),
     ]:
         fields = [field for field in record_of(model._meta.label_lower).personal if field in TEXT_FIELDS]
-        queryset.update(**{field: _replaced(field, mentions) for field in fields})
+        # Only the rows that mention the person change (a cheap superset of the whole-word matches below).
+        mentioned = Q()
+        for field in fields:
+            for mention in mentions:
+                mentioned |= Q(**{f"{field}__icontains": mention})
+        changes = {field: _replaced(field, mentions) for field in fields}
+        if live:
+            # The API shows these texts: a client syncing by updated_at must meet the erasure.
+            changes["updated_at"] = now
+        queryset.filter(mentioned).update(**changes)
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)).update(
         object_repr=str(ERASED), change_message=""
     )

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from stakeholders import services
 from stakeholders.models import Organisation, Tier
 from tests.api.clients import token_client
 from tests.factories import ContactFactory, OrganisationFactory, TagFactory, UserFactory
@@ -153,6 +154,47 @@ def test_cursor_walk_meets_a_row_changed_during_the_walk_again(api):
 
     assert set(seen) == {organisation.id for organisation in organisations}
     assert seen.count(changed.id) == 2
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_logging_a_contact_brings_the_organisation_into_the_next_changed_since_pull(api, liaison_officer):
+    organisation = OrganisationFactory(name="Gemeente Ede")
+    OrganisationFactory(name="Ongewijzigd")
+    Organisation.objects.update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    last_pull = timezone.now()
+    assert names(api.get(f"{URL}?gewijzigdSinds={_utc(last_pull)}")) == []
+
+    services.interaction_log(
+        organisation=organisation, logged_by=liaison_officer, channel="call", occurred_at=timezone.now(), subject="x"
+    )
+
+    rows = api.get(f"{URL}?gewijzigdSinds={_utc(last_pull)}").json()["results"]
+    assert [(row["name"], row["lastContactOn"]) for row in rows] == [("Gemeente Ede", str(timezone.localdate()))]
+
+
+def test_logging_a_contact_during_a_cursor_walk_brings_the_organisation_back_in_it(api, liaison_officer):
+    organisations = OrganisationFactory.create_batch(3)
+    for days, organisation in enumerate(organisations, 2):
+        Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now() - datetime.timedelta(days))
+
+    first = api.get(f"{URL}?cursor=&pageSize=1").json()
+    services.interaction_log(
+        organisation=Organisation.objects.get(pk=first["results"][0]["id"]),
+        logged_by=liaison_officer,
+        channel="call",
+        occurred_at=timezone.now(),
+        subject="x",
+    )
+    seen, page = [row["id"] for row in first["results"]], first
+    while page["next"]:
+        page = api.get(page["next"]).json()
+        seen += [row["id"] for row in page["results"]]
+
+    assert sorted(seen[1:]) == sorted(organisation.id for organisation in organisations)
+    assert seen[-1] == seen[0]
 
 
 def test_expand_embeds_contacts(api):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory, override_settings
 
 from accounts import roles
+from accounts.models import ApiToken
 from accounts.security_log import SecurityJsonFormatter
 from accounts.tokens import api_token_create, api_token_revoke
 from crm.web.client import client_address
@@ -237,3 +238,18 @@ def test_behind_the_configured_proxy_the_client_is_the_forwarded_address(client,
 
     [event] = security_log.events("login")
     assert event["origin"] == "203.0.113.9"
+
+
+def test_a_token_made_in_admin_with_an_expiry_is_logged_with_it(admin_client, reader, security_log):
+    response = admin_client.post(
+        "/admin/crm/apitoken/add/",
+        {"user": reader.pk, "name": "Datawarehouse", "read_only": "on",
+         "expires_at_0": "2030-01-31", "expires_at_1": "12:00:00"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    token = ApiToken.objects.get()
+    assert security_log.objects("privilege.change") == [
+        f"api-token:{token.pk} user:{reader.pk} created read_only=true expires_at=2030-01-31T12:00:00+01:00 "
+        "revoked_at=null"
+    ]

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from stakeholders.models import Organisation
+from stakeholders.models import Contact, Interaction, Organisation
 from tests.factories import (
     ContactFactory,
     FollowUpActionFactory,
@@ -124,3 +127,50 @@ def test_interaction_form_refuses_contacts_of_another_organisation(admin_client)
     assert response.status_code == 200
     assert "contacts" in response.context["adminform"].form.errors
     assert not organisation.interactions.exists()
+
+
+def test_inline_rows_are_added_changed_and_deleted_through_the_organisation_page(admin_client):
+    organisation = OrganisationFactory(name="Gemeente Ede", kind="municipality")
+    kept, deleted = ContactFactory(organisation=organisation), ContactFactory(organisation=organisation)
+    contact_row = {"first_name": "Anna", "last_name": "Jansen", "level": "policy", "is_active": "on"}
+    form = {
+        "name": "Gemeente Ede", "kind": "municipality", "scope": "local", "status": "active", "country": "NL",
+        "tier": organisation.tier_id, "influence": 3, "interest": 3,
+        "contacts-TOTAL_FORMS": 3, "contacts-INITIAL_FORMS": 2,
+        "contacts-0-id": kept.pk, "contacts-0-organisation": organisation.pk,
+        **{f"contacts-0-{name}": value for name, value in contact_row.items()},
+        "contacts-1-id": deleted.pk, "contacts-1-organisation": organisation.pk, "contacts-1-DELETE": "on",
+        "contacts-1-first_name": deleted.first_name, "contacts-1-last_name": deleted.last_name,
+        "contacts-1-level": deleted.level,
+        "contacts-2-organisation": organisation.pk,
+        **{f"contacts-2-{name}": value for name, value in {**contact_row, "first_name": "Bram"}.items()},
+        "outgoing_relations-TOTAL_FORMS": 0, "outgoing_relations-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    response = admin_client.post(reverse("admin:stakeholders_organisation_change", args=[organisation.pk]), form)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert sorted(organisation.contacts.values_list("first_name", "last_name")) == [
+        ("Anna", "Jansen"),
+        ("Bram", "Jansen"),
+    ]
+    assert not Contact.objects.filter(pk=deleted.pk).exists()
+
+
+def test_follow_up_added_on_the_interaction_page_moves_the_interactions_updated_at(admin_client):
+    interaction = InteractionFactory(occurred_at=timezone.now() - timedelta(days=3))
+    Interaction.objects.filter(pk=interaction.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    local = timezone.localtime(interaction.occurred_at)
+    form = {
+        "organisation": interaction.organisation_id, "channel": "meeting", "subject": interaction.subject,
+        "occurred_at_0": local.date().isoformat(), "occurred_at_1": local.strftime("%H:%M:%S"),
+        "follow_ups-TOTAL_FORMS": 1, "follow_ups-INITIAL_FORMS": 0,
+        "follow_ups-0-description": "Verslag sturen", "follow_ups-0-due_on": "2030-01-01",
+    }  # fmt: skip
+
+    response = admin_client.post(reverse("admin:stakeholders_interaction_change", args=[interaction.pk]), form)
+
+    assert response.status_code == 302, response.context["errors"]
+    interaction.refresh_from_db()
+    assert [action.description for action in interaction.follow_ups.all()] == ["Verslag sturen"]
+    assert interaction.updated_at > timezone.now() - timedelta(minutes=1)

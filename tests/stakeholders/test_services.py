@@ -4,8 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from stakeholders.models import Interaction
-from stakeholders.services import interaction_log, next_contact_due, organisation_outreach_refresh
+from stakeholders.models import Interaction, Organisation
+from stakeholders.services import (
+    interaction_delete,
+    interaction_log,
+    interaction_update,
+    next_contact_due,
+    organisation_outreach_refresh,
+    tier_update,
+)
 from tests.factories import ContactFactory, InteractionFactory, OrganisationFactory, TopicFactory
 
 JAN_1 = datetime.date(2026, 1, 1)
@@ -109,3 +116,54 @@ def test_refresh_takes_the_latest_interaction():
 
     organisation.refresh_from_db()
     assert organisation.last_contact_on == timezone.localdate(latest.occurred_at)
+
+
+@pytest.mark.django_db
+def test_interaction_update_moving_to_another_organisation_moves_the_dates_of_both():
+    interaction = InteractionFactory(occurred_at=timezone.now() - datetime.timedelta(days=3))
+    first, second = interaction.organisation, OrganisationFactory()
+    organisation_outreach_refresh(organisation_ids=[first.pk, second.pk])
+
+    interaction_update(interaction=interaction, organisation=second)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.last_contact_on is None
+    assert second.last_contact_on == timezone.localdate(interaction.occurred_at)
+
+
+@pytest.mark.django_db
+def test_interaction_update_refuses_a_moment_in_the_future_and_writes_nothing():
+    interaction = InteractionFactory(occurred_at=timezone.now() - datetime.timedelta(days=3))
+
+    with pytest.raises(ValidationError) as refused:
+        interaction_update(interaction=interaction, occurred_at=timezone.now() + datetime.timedelta(days=1))
+
+    assert "occurred_at" in refused.value.message_dict
+    assert Interaction.objects.get(pk=interaction.pk).occurred_at == interaction.occurred_at
+
+
+@pytest.mark.django_db
+def test_interaction_delete_lets_the_organisation_fall_back_to_the_contact_before():
+    earlier = InteractionFactory(occurred_at=timezone.now() - datetime.timedelta(days=10))
+    later = InteractionFactory(organisation=earlier.organisation, occurred_at=timezone.now())
+    organisation_outreach_refresh(organisation_ids=[earlier.organisation_id])
+
+    interaction_delete(interaction=later)
+
+    earlier.organisation.refresh_from_db()
+    assert earlier.organisation.last_contact_on == timezone.localdate(earlier.occurred_at)
+
+
+@pytest.mark.django_db
+def test_tier_update_with_a_new_cadence_moves_next_contact_and_updated_at():
+    interaction = InteractionFactory(occurred_at=timezone.now() - datetime.timedelta(days=10))
+    organisation = interaction.organisation
+    organisation_outreach_refresh(organisation_ids=[organisation.pk])
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now() - datetime.timedelta(days=5))
+
+    tier_update(tier=organisation.tier, cadence_days=30)
+
+    organisation.refresh_from_db()
+    assert organisation.next_contact_due_on == timezone.localdate(interaction.occurred_at) + datetime.timedelta(30)
+    assert organisation.updated_at > timezone.now() - datetime.timedelta(minutes=1)
