@@ -87,8 +87,9 @@ def round_trip_figures(smtp) -> None:
     from django.conf import settings
     from django.db import connection
 
+    from mail.delivery import outbox_send_batch
     from mail.models import OutboxMessage, OutboxStatus
-    from mail.outbox import outbox_claim_batch, outbox_send_batch
+    from mail.outbox import outbox_claim_batch
 
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
     OutboxMessage.objects.all().delete()

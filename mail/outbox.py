@@ -12,54 +12,32 @@ key per recipient and reason, skip-locked claiming for several workers, or a sta
 unknown" apart from "never handed over"; those are the guarantees of this product, so the outbox is our own.
 """
 
-import contextlib
 import hashlib
 import logging
 import secrets
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import MailPreferences, OutboxMessage, OutboxStatus
-from .registry import KINDS, contact_opt_out
+from .registry import contact_opt_out
 from .smtp import (
     PERSONAL_LINK,
-    SmtpOutcomeUnknown,
-    SmtpRefused,
-    SmtpSession,
-    build_email,
-    data_payload,
-    envelope_address,
 )
 
 logger = logging.getLogger(__name__)
 
 OPT_OUT_SALT = "mail.outbox.opt-out"
-
-# Faults that pass: a database restart, a failover, a pooler that dropped the connection. A mail they meet is put
-# back for a later attempt; it is not the mail's fault.
-PASSING_DATABASE_ERRORS = (OperationalError, InterfaceError)
-T = TypeVar("T")
-
-
-def _personaliser(kind: str) -> Callable[[Sequence[OutboxMessage]], list[str | None]] | None:
-    """The registered function that makes a whole batch's personal links (mail/registry.py), if the kind has one."""
-    registered = KINDS.get(kind)
-    return registered.personaliser if registered else None
 
 
 @dataclass
@@ -241,255 +219,6 @@ def outbox_oldest_pending_age(*, now: datetime | None = None) -> timedelta | Non
         .first()
     )
     return None if oldest is None else (now or timezone.now()) - oldest
-
-
-def suppression_reason(message: OutboxMessage) -> str:
-    """Why this mail must not go out now, or "" if it may. Asked inside the claim, just before sending."""
-    recipient = message.contact if message.contact_id else message.user if message.user_id else None
-    reason = refusal_reason(kind=message.kind, user=message.user, contact=message.contact)
-    # A person who left is often only recognisable by a cleared or changed address: their mail must not follow.
-    if not reason and recipient.email.lower() != message.to_address.lower():
-        reason = "The recipient's address changed after the mail was queued."
-    return reason
-
-
-def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
-    """Send the rows of one claim over one SMTP connection. Rows no longer held by this claim are left alone.
-
-    A database fault or the batch's soft time limit ends the batch early: the mails not yet handed over are put
-    back (pending, due again after a short pause), never marked failed or uncertain.
-    """
-    tally = _Tally(size=len(message_ids))
-    in_flight: _Outgoing | None = None
-    try:
-        waiting = _prepare(claim_token=claim_token, message_ids=message_ids, tally=tally)
-        with SmtpSession() as smtp:
-            for in_flight in waiting:
-                _send_one(in_flight, claim_token=claim_token, smtp=smtp, tally=tally)
-            in_flight = None
-    except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded) as error:
-        reason = "the batch's time limit" if isinstance(error, SoftTimeLimitExceeded) else "a database fault"
-        unsent, marked = list(message_ids), []
-        if in_flight is not None and in_flight.handed_over:
-            # Its body may be at the server: the row stays "sending" and becomes uncertain when its lease runs out.
-            tally.add("uncertain", f"{reason} while the server had the mail: {error!r}")
-            unsent.remove(in_flight.message.id)
-        elif in_flight is not None and in_flight.sending_until:
-            marked.append(in_flight.sending_until)
-        put_back = _put_back(message_ids=unsent, claim_token=claim_token, marked_sending=marked, reason=reason)
-        tally.add("put back", f"{reason}: {error!r}", count=put_back)
-    finally:
-        tally.log(claim_token)
-
-
-def _prepare(*, claim_token: uuid.UUID, message_ids: list[int], tally: "_Tally") -> list["_Outgoing"]:
-    """Read the claimed rows, check their recipients, make their personal links and messages, all for the whole
-    batch at once: one read, one read and one insert per kind of personal link, one write per outcome.
-
-    Everything that can fail without SMTP fails here, while the rows still say "pending", so such a failure is never
-    mistaken for a mail the server might have. Only a fault of the mail itself fails it.
-    """
-    order = {message_id: position for position, message_id in enumerate(message_ids)}
-    messages = _with_reconnect(
-        lambda: sorted(
-            OutboxMessage.objects.select_related("user__mail_preferences", "contact").filter(
-                id__in=message_ids, status=OutboxStatus.PENDING, claim_token=claim_token
-            ),
-            key=lambda message: order[message.id],
-        )
-    )
-    outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)  # (status, last error) -> ids
-    candidates = []
-    for message in messages:
-        if reason := suppression_reason(message):
-            outcomes[(OutboxStatus.SUPPRESSED, reason)].append(message.id)
-        else:
-            candidates.append(message)
-    links = _personal_links(candidates, outcomes=outcomes)
-    outgoing = []
-    for message in candidates:
-        if _personaliser(message.kind) and message.id not in links:
-            continue  # suppressed or failed while its link was made
-        try:
-            raw = build_email(message, personal_link=links.get(message.id, "")).message().as_bytes(linesep="\r\n")
-            outgoing.append(_Outgoing(message, envelope_address(message.to_address), data_payload(raw)))
-        except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
-            raise
-        except Exception as error:  # noqa: BLE001 (a template or an address that cannot be written fails that mail)
-            outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
-    for (status, error), ids in outcomes.items():
-        _update(
-            Q(id__in=ids, status=OutboxStatus.PENDING, claim_token=claim_token),
-            status=status,
-            last_error=error,
-            claim_token=None,
-            lease_expires_at=None,
-        )
-        tally.add(status, error if status == OutboxStatus.FAILED else "", count=len(ids))
-    return outgoing
-
-
-NO_LONGER_APPLIES = "The mail no longer applies (answered, or the round closed)."
-
-
-def _personal_links(messages: list[OutboxMessage], *, outcomes: dict) -> dict[int, str]:
-    """The personal links of these mails by id, made by each kind's personaliser for all its mails in one go. A mail
-    that no longer applies is suppressed; if a personaliser fails, each of its mails is tried alone, so that only a
-    mail at fault fails."""
-    by_kind = defaultdict(list)
-    for message in messages:
-        if _personaliser(message.kind):
-            by_kind[message.kind].append(message)
-    links = {}
-    for kind, group in by_kind.items():
-        personalise = _personaliser(kind)
-        try:
-            made = _with_reconnect(lambda: personalise(group))  # noqa: B023 (called at once, in this turn)
-        except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
-            raise
-        except Exception:  # noqa: BLE001 (one mail's fault must not fail the others: find it below)
-            made = []
-            for message in group:
-                try:
-                    made.extend(personalise([message]))
-                except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
-                    raise
-                except Exception as error:  # noqa: BLE001
-                    outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
-                    made.append(False)
-        for message, link in zip(group, made, strict=True):
-            if link:
-                links[message.id] = link
-            elif link is None:
-                outcomes[(OutboxStatus.SUPPRESSED, NO_LONGER_APPLIES)].append(message.id)
-    return links
-
-
-def _send_one(outgoing: "_Outgoing", *, claim_token: uuid.UUID, smtp: SmtpSession, tally: "_Tally") -> None:
-    try:
-        smtp.recipient_accepted(to_address=outgoing.envelope_to)
-        if not _mark_sending(outgoing, claim_token=claim_token):
-            smtp.abandon()  # the claim ran out and another sweep holds the row: that one sends it
-            tally.add("left to a newer claim")
-            return
-        smtp.data_command()
-        outgoing.handed_over = True
-        smtp.send_body(outgoing.payload)
-    except SmtpRefused as refusal:
-        message = outgoing.message
-        attempts = message.attempts if message.status == OutboxStatus.SENDING else message.attempts + 1
-        if refusal.permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            outcome, fields = "failed", {"status": OutboxStatus.FAILED}
-        else:
-            again_at = timezone.now() + retry_delay(attempts=attempts)
-            outcome, fields = "refused for now", {"status": OutboxStatus.PENDING, "next_attempt_at": again_at}
-        _settle(outgoing, claim_token=claim_token, attempts=attempts, last_error=str(refusal), **fields)
-        tally.add(outcome, str(refusal))
-    except SmtpOutcomeUnknown as unknown:
-        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
-        tally.add("uncertain", str(unknown))
-    else:
-        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.SENT, sent_at=timezone.now())
-        tally.add("sent")
-
-
-def _mark_sending(outgoing: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
-    """Only now, with the recipient accepted and before DATA, does the row say "sending": a crash before this
-    leaves it pending (retried once its claim runs out), a crash after it leaves it uncertain. False if the claim
-    was lost."""
-    message = outgoing.message
-    outgoing.sending_until = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    # The lease written is also this run's mark: if the connection breaks after the update but before its answer,
-    # the retry recognises the row it marked itself (a second run of the same batch writes another moment).
-    updated = _update(
-        Q(id=message.id, claim_token=claim_token)
-        & (Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at=outgoing.sending_until)),
-        status=OutboxStatus.SENDING,
-        attempts=message.attempts + 1,
-        lease_expires_at=outgoing.sending_until,
-    )
-    if updated:
-        message.status, message.attempts = OutboxStatus.SENDING, message.attempts + 1
-    return bool(updated)
-
-
-def _settle(outgoing: "_Outgoing", *, claim_token: uuid.UUID, status: str, **fields) -> None:
-    # Conditional on the state this run left the row in: if a slow send was meanwhile marked uncertain, the 250
-    # still wins, but nothing else overwrites what another process decided.
-    if outgoing.message.status == OutboxStatus.SENDING:
-        expected = (
-            [OutboxStatus.SENDING, OutboxStatus.UNCERTAIN] if status == OutboxStatus.SENT else [OutboxStatus.SENDING]
-        )
-        mine = Q(status__in=expected, lease_expires_at=outgoing.sending_until)
-    else:
-        mine = Q(status=OutboxStatus.PENDING, claim_token=claim_token)
-    _update(Q(id=outgoing.message.id) & mine, status=status, claim_token=None, lease_expires_at=None, **fields)
-
-
-def _put_back(*, message_ids: list[int], claim_token: uuid.UUID, marked_sending: list[datetime], reason: str) -> int:
-    """End the claim on mails that were not handed over: pending again, due after a pause of half to one
-    OUTBOX_RETRY_BASE_SECONDS. Not an attempt: a fault of the database or a time limit is not the mail's."""
-    return _update(
-        Q(id__in=message_ids, claim_token=claim_token)
-        & (Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at__in=marked_sending)),
-        status=OutboxStatus.PENDING,
-        claim_token=None,
-        lease_expires_at=None,
-        next_attempt_at=timezone.now() + retry_delay(attempts=1),
-        last_error=f"Put back unsent: {reason}.",
-    )
-
-
-def _update(condition: Q, **fields) -> int:
-    return _with_reconnect(lambda: OutboxMessage.objects.filter(condition).update(updated_at=timezone.now(), **fields))
-
-
-def _with_reconnect(call: Callable[[], T]) -> T:
-    """Run a read or a write; if the connection was lost, once more on a new one. A terminated backend (a restart,
-    a failover, a pooler) is gone for good, but the database is usually there again at once. Every call passed
-    here gives the same outcome when run twice."""
-    try:
-        return call()
-    except PASSING_DATABASE_ERRORS:
-        if not connection.in_atomic_block:  # (only tests call this inside a transaction)
-            with contextlib.suppress(DatabaseError):
-                connection.close()
-        return call()
-
-
-@dataclass
-class _Outgoing:
-    """A mail ready to go: its row, the envelope address and the message as DATA sends it."""
-
-    message: OutboxMessage
-    envelope_to: str
-    payload: bytes
-    sending_until: datetime | None = None  # the lease written when the row was marked "sending"
-    handed_over: bool = False  # the body may have reached the server
-
-
-@dataclass
-class _Tally:
-    """What became of one batch, for one log line: WARNING when anything needs a retry or a person."""
-
-    size: int
-    counts: Counter = field(default_factory=Counter)
-    first_error: str = ""
-
-    def add(self, outcome: str, error: str = "", *, count: int = 1) -> None:
-        if count:
-            self.counts[outcome] += count
-            self.first_error = self.first_error or error
-
-    def log(self, claim_token: uuid.UUID) -> None:
-        trouble = any(self.counts[outcome] for outcome in ("failed", "refused for now", "uncertain", "put back"))
-        summary = ", ".join(f"{count} {outcome}" for outcome, count in self.counts.items()) or "nothing to send"
-        if trouble:
-            logger.warning(
-                "outbox: batch %s of %d mails: %s; first error: %s", claim_token, self.size, summary, self.first_error
-            )
-        else:
-            logger.info("outbox: batch %s of %d mails: %s", claim_token, self.size, summary)
 
 
 def retry_delay(*, attempts: int) -> timedelta:

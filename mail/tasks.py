@@ -5,7 +5,7 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox
+from . import delivery, outbox
 
 
 @shared_task(time_limit=120, soft_time_limit=100)
@@ -32,4 +32,4 @@ def outbox_sweep() -> int:
     soft_time_limit=int(settings.OUTBOX_CLAIM_LEASE_SECONDS * 0.9),
 )
 def outbox_send_batch(claim_token: str, message_ids: list[int]) -> None:
-    outbox.outbox_send_batch(claim_token=uuid.UUID(claim_token), message_ids=message_ids)
+    delivery.outbox_send_batch(claim_token=uuid.UUID(claim_token), message_ids=message_ids)

@@ -9,6 +9,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from mail import registry
+from mail.delivery import outbox_send_batch
 from mail.models import MailPreferences, OutboxMessage, OutboxStatus
 from mail.outbox import (
     Mail,
@@ -16,7 +17,6 @@ from mail.outbox import (
     outbox_enqueue,
     outbox_expire_sending,
     outbox_resend,
-    outbox_send_batch,
 )
 from mail.smtp import SmtpSession, data_payload
 from stakeholders.mails import MailKind
