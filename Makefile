@@ -36,7 +36,9 @@ test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 		$(PY) manage.py check_services --server-only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit --quiet --recursive crm stakeholders surveys --exclude '*/migrations/*' --severity-level high
+	$(VENV)/bin/bandit --quiet --recursive crm accounts mail privacy stakeholders surveys demo --exclude '*/migrations/*' --severity-level high
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} $(VENV)/bin/pytest
 
@@ -52,6 +54,8 @@ screenshots: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
