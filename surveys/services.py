@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -117,16 +117,18 @@ def invitation_mail(invitation: Invitation, *, reminder: int = 0) -> Mail:
 def survey_reminders_send(*, now: datetime | None = None) -> int:
     """Remind the invitees of open rounds who have not answered, as often and as late as each round says."""
     now = now or timezone.now()
-    wait = ExpressionWrapper(F("round__reminder_after_days") * Value(timedelta(days=1)), output_field=DurationField())
+    open_rounds = SurveyRound.objects.filter(status=RoundStatus.OPEN, closes_at__gt=now)
+    # One condition per waiting time the open rounds use (a handful), rather than multiplying a column by a
+    # duration in SQL, which SQLite, the database of `make run`, cannot do.
+    waited = Q(pk__in=[])
+    for days in open_rounds.values_list("reminder_after_days", flat=True).distinct():
+        waited |= Q(round__reminder_after_days=days, last_mail_at__lte=now - timedelta(days=days))
     due = (
         Invitation.objects.filter(
-            round__status=RoundStatus.OPEN,
-            round__closes_at__gt=now,
-            answered_on__isnull=True,
-            reminders_sent__lt=F("round__max_reminders"),
+            round__in=open_rounds, answered_on__isnull=True, reminders_sent__lt=F("round__max_reminders")
         )
-        .annotate(last_mail_at=Coalesce("last_reminded_at", "invited_at"), wait=wait)
-        .filter(last_mail_at__lte=now - F("wait"))
+        .annotate(last_mail_at=Coalesce("last_reminded_at", "invited_at"))
+        .filter(waited)
         .select_related("round", "contact__organisation")
     )
     with transaction.atomic():
