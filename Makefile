@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --organisations $${DEMO_ORGANISATIONS:-300}
-	$(PY) manage.py demo_superuser
+	$(PY) manage.py demo_logins --quiet
 	$(VENV)/bin/honcho start -f Procfile
 
 # Spectral (the API Design Rules linter) for the tests; the app itself needs no Node.

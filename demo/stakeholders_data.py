@@ -305,4 +305,5 @@ DEMO_STAFF = [
     ("ruud.meijer", "Ruud", "Meijer", "Liaison officers"),
     ("karin.mulder", "Karin", "Mulder", "Coordinators"),
     ("femke.bos", "Femke", "Bos", "Researchers"),
+    ("joost.dekker", "Joost", "Dekker", "Read-only"),
 ]

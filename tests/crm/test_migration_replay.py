@@ -72,7 +72,7 @@ def scratch_database():
 def test_a_database_seeded_by_the_earlier_release_migrates_with_every_row_kept(earlier_release, scratch_database):
     _manage(earlier_release, scratch_database, "migrate", "--noinput")
     _manage(earlier_release, scratch_database, "seed_demo", "--organisations", "80")
-    _manage(earlier_release, scratch_database, "demo_superuser")
+    _manage(earlier_release, scratch_database, "demo_superuser")  # the command of that release
     _manage(earlier_release, scratch_database, "create_api_token", "admin", "--name", "replay")
     _manage(earlier_release, scratch_database, "run_job", "outreach-digest")
     before = _row_counts(scratch_database)
