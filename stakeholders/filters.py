@@ -39,6 +39,7 @@ class OrganisationFilterSet(ChangedSinceMixin):
     tier = filters.CharFilter(field_name="tier__code", label=_("tier (code)"))
     status = filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("status"))
     owner = filters.CharFilter(field_name="owner__username", label=_("liaison officer (user name)"))
+    unowned = StrictBooleanFilter(field_name="owner", lookup_expr="isnull", label=_("without a liaison officer"))
     label = filters.CharFilter(field_name="tags__name", distinct=True, label=_("label"))
     level = filters.ChoiceFilter(
         field_name="contacts__level", choices=ContactLevel.choices, distinct=True, label=_("contact level")

@@ -6,6 +6,7 @@ recipient under a key of recipient and period, so running a job twice, or on two
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +26,10 @@ from .selectors import organisations_due_for_outreach, organisations_overdue
 User = get_user_model()
 
 
+# A digest of thousands of organisations is read by nobody: it shows the most pressing ones and links to the rest.
+DIGEST_LIMIT = 25
+
+
 def interaction_log_url(organisation_id: int) -> str:
     """Where a mail sends someone to log a contact with this organisation: the web UI's form for it."""
     return f"{settings.SITE_URL}{reverse('stakeholders:interaction-log', args=[organisation_id])}"
@@ -42,6 +47,28 @@ def _iso_week(day: date) -> str:
 def _digest_key(user, today: date) -> str:
     weekly = MailPreferences.of(user).digest_frequency == DigestFrequency.WEEKLY
     return f"outreach-digest:{user.pk}:{_iso_week(today) if weekly else today.isoformat()}"
+
+
+def _digest_sections(*, overdue: list, due_soon: list, unowned: list, owner: str) -> dict:
+    """The digest's sections, together at most DIGEST_LIMIT organisations, most overdue first; each section that
+    was cut says how many it holds and links to the web UI's organisation list filtered to them."""
+    room = DIGEST_LIMIT
+    sections = {}
+    for name, rows, filters in (
+        ("overdue", overdue, {"owner": owner, "outreach": "overdue", "sort": "nextContactDueOn"}),
+        ("due_soon", due_soon, {"owner": owner, "outreach": "due", "sort": "nextContactDueOn"}),
+        ("unowned", unowned, {"unowned": "true", "status": "active", "sort": "nextContactDueOn"}),
+    ):
+        shown = rows[:room]
+        room -= len(shown)
+        sections[name] = shown
+        sections[f"{name}_total"] = len(rows)
+        sections[f"{name}_more_url"] = (
+            f"{settings.SITE_URL}{reverse('stakeholders:organisation-list')}?{urlencode(filters)}"
+            if len(shown) < len(rows)
+            else ""
+        )
+    return sections
 
 
 def outreach_digests_send(*, as_of: date | None = None) -> int:
@@ -73,9 +100,12 @@ def outreach_digests_send(*, as_of: date | None = None) -> int:
         context = {
             "recipient": user,
             "today": today,
-            "overdue": [organisation for organisation in own if organisation["overdue_days"] > 0],
-            "due_soon": [organisation for organisation in own if organisation["overdue_days"] <= 0],
-            "unowned": unowned,
+            **_digest_sections(
+                overdue=[organisation for organisation in own if organisation["overdue_days"] > 0],
+                due_soon=[organisation for organisation in own if organisation["overdue_days"] <= 0],
+                unowned=unowned,
+                owner=user.get_username(),
+            ),
         }
         mails.append(
             Mail(

@@ -1,8 +1,10 @@
 """The outreach jobs: who gets which mail, once, and what a job costs in queries."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,6 +67,30 @@ def test_each_officer_gets_one_digest_with_exactly_their_due_organisations_most_
     assert listed(digest_of(other_officer), all_names) == ["Someone else's"]
     assert listed(digest_of(coordinator), all_names) == ["Nobody's"]
     assert "Nobody's: 5 dagen te laat" in digest_of(coordinator).body_text
+
+
+def test_a_digest_lists_the_25_most_overdue_with_the_total_and_a_link_to_all_of_them(
+    liaison_officer, coordinator, client
+):
+    today = timezone.localdate()  # the web UI's list filters as of today
+    for days in range(30):
+        OrganisationFactory(name=f"Overdue {days:02d}", owner=liaison_officer, next_contact_due_on=due(-1 - days, today))
+    OrganisationFactory(name="Due tomorrow", owner=liaison_officer, next_contact_due_on=due(1, today))
+    OrganisationFactory(name="Nobody's", owner=None, next_contact_due_on=due(-5, today))
+
+    outreach.outreach_digests_send(as_of=today)
+
+    digest = digest_of(liaison_officer)
+    names = [f"Overdue {days:02d}" for days in range(30)]
+    assert listed(digest, [*names, "Due tomorrow"]) == names[::-1][:25]
+    assert "25 of 30" in digest.body_text and "25 of 30" in digest.body_html
+    more = re.search(r"https?://\S+outreach=overdue\S*", digest.body_text).group(0)
+    client.force_login(liaison_officer)
+    page = client.get(more.removeprefix(settings.SITE_URL))
+    assert [organisation.name for organisation in page.context["page"]][:25] == names[::-1][:25]
+    assert page.context["page"].paginator.count == 30
+    # The coordinators' digest lists the organisation without an officer in full: nothing was cut there.
+    assert "Nobody's" in digest_of(coordinator).body_text and "of 1" not in digest_of(coordinator).body_text
 
 
 def test_a_digest_run_twice_writes_nothing_new(liaison_officer):
