@@ -10,7 +10,10 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self):
-        post_migrate.connect(_beat_schedule_after_migrate, sender=self)
+        from django.apps import apps
+
+        # Sent for apps with models only, and this one has none: listen to django-celery-beat's, once per migrate.
+        post_migrate.connect(_beat_schedule_after_migrate, sender=apps.get_app_config("django_celery_beat"))
 
 
 def _beat_schedule_after_migrate(sender, **kwargs):

@@ -242,7 +242,7 @@ def test_behind_the_configured_proxy_the_client_is_the_forwarded_address(client,
 
 def test_a_token_made_in_admin_with_an_expiry_is_logged_with_it(admin_client, reader, security_log):
     response = admin_client.post(
-        "/admin/crm/apitoken/add/",
+        "/admin/accounts/apitoken/add/",
         {"user": reader.pk, "name": "Datawarehouse", "read_only": "on",
          "expires_at_0": "2030-01-31", "expires_at_1": "12:00:00"},
     )  # fmt: skip

@@ -74,7 +74,9 @@ def test_a_digest_lists_the_25_most_overdue_with_the_total_and_a_link_to_all_of_
 ):
     today = timezone.localdate()  # the web UI's list filters as of today
     for days in range(30):
-        OrganisationFactory(name=f"Overdue {days:02d}", owner=liaison_officer, next_contact_due_on=due(-1 - days, today))
+        OrganisationFactory(
+            name=f"Overdue {days:02d}", owner=liaison_officer, next_contact_due_on=due(-1 - days, today)
+        )
     OrganisationFactory(name="Due tomorrow", owner=liaison_officer, next_contact_due_on=due(1, today))
     OrganisationFactory(name="Nobody's", owner=None, next_contact_due_on=due(-5, today))
 
