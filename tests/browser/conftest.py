@@ -153,6 +153,39 @@ def assert_accessible(page: Page, *, exclude=()) -> None:
         pytest.fail(f"axe-core on {page.url}:\n" + "\n".join(map(_describe, violations)))
 
 
+# WCAG 1.4.10 Reflow: content fits 320 CSS pixels without scrolling sideways (which is also 1280 pixels at 400 %).
+REFLOW_WIDTH = 320
+
+
+def assert_reflows(page: Page) -> None:
+    """The page as it is now (after whatever the visitor did) fits a 320 px wide window; what sticks out is named."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
+    try:
+        too_wide = page.evaluate(
+            """(width) => {
+                if (document.documentElement.scrollWidth <= width) return [];
+                return [...document.querySelectorAll("body *")]
+                    .filter((element) => element.getBoundingClientRect().right > width + 1)
+                    .filter((element) => element.getClientRects().length)
+                    .filter((element) => {
+                        // What scrolls inside its own container does not widen the page.
+                        for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+                            if (getComputedStyle(parent).overflowX !== "visible") return false;
+                        }
+                        return true;
+                    })
+                    .slice(0, 5)
+                    .map((element) => `${element.tagName.toLowerCase()}.${element.className} ` +
+                         `(${Math.round(element.getBoundingClientRect().right)} px)`);
+            }""",
+            REFLOW_WIDTH,
+        )
+    finally:
+        page.set_viewport_size(size)
+    assert not too_wide, f"{page.url} scrolls sideways at {REFLOW_WIDTH} px: " + "; ".join(too_wide)
+
+
 def _describe(violation: dict) -> str:
     nodes = violation["nodes"]
     lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']} [{len(nodes)}×]"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Site, assert_accessible
+from tests.browser.conftest import Site, assert_accessible, assert_reflows
 
 # The site only reads its data set, so its tests need the test database but not an empty one after each (conftest.site).
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,4 @@ def test_it_has_no_accessibility_violations(visit, site, site_page, screenshot):
         screenshot(page, visit.screenshot)
 
     assert_accessible(page, exclude=visit.exclude)
+    assert_reflows(page)
