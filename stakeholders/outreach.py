@@ -6,6 +6,7 @@ recipient under a key of recipient and period, so running a job twice, or on two
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,10 @@ from stakeholders.mails import MailKind
 
 from .models import FollowUpAction, Interaction, Organisation, OrganisationKind, OverdueCount
 from .selectors import organisations_due_for_outreach, organisations_overdue
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
+    from django.contrib.auth.models import _User
 
 User = get_user_model()
 
@@ -100,8 +105,15 @@ def follow_up_reminders_send(*, as_of: date | None = None) -> int:
     )
     per_assignee = defaultdict(list)
     for action in actions:
-        action.log_url = interaction_log_url(action.interaction.organisation_id)
-        per_assignee[action.assignee].append(action)
+        # Every action here has an assignee: the query asks for an active one.
+        per_assignee[cast("_User", action.assignee)].append(
+            {
+                "description": action.description,
+                "interaction": action.interaction,
+                "due_on": action.due_on,
+                "log_url": interaction_log_url(action.interaction.organisation_id),
+            }
+        )
     mails = [
         Mail(
             key=f"follow-up-reminder:{assignee.pk}:{today.isoformat()}",
