@@ -3,14 +3,18 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
 from .security_log import token_revoked
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
+    from django.contrib.auth.models import _User
 
 # Writing last_used_at on every request would turn each read into a write; once a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -23,7 +27,7 @@ def _digest(secret: str) -> str:
 
 def api_token_create(
     *,
-    user: AbstractBaseUser,
+    user: "_User",
     name: str,
     read_only: bool = True,
     expires_in_days: int | None = None,

@@ -7,8 +7,12 @@ because each claims its work or writes under a unique key.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 AMSTERDAM = "Europe/Amsterdam"
 
@@ -16,7 +20,7 @@ AMSTERDAM = "Europe/Amsterdam"
 @dataclass(frozen=True)
 class Job:
     task: str
-    description: str
+    description: "StrOrPromise"
     crontab: dict | None = None
     every_seconds: int | None = None
 
@@ -48,7 +52,7 @@ def beat_schedule_install() -> None:
             schedule["interval"], _created = interval_schedule.objects.get_or_create(
                 every=job.every_seconds, period="seconds"
             )
-        else:
+        elif job.crontab is not None:
             fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
             schedule["crontab"], _created = crontab_schedule.objects.get_or_create(
                 **{**fields, **job.crontab}, timezone=AMSTERDAM

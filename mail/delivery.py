@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -39,9 +39,10 @@ logger = logging.getLogger(__name__)
 # back for a later attempt; it is not the mail's fault.
 PASSING_DATABASE_ERRORS = (OperationalError, InterfaceError)
 T = TypeVar("T")
+Personaliser = Callable[[Sequence[OutboxMessage]], list[str | None]]
 
 
-def _personaliser(kind: str) -> Callable[[Sequence[OutboxMessage]], list[str | None]] | None:
+def _personaliser(kind: str) -> Personaliser | None:
     """The registered function that makes a whole batch's personal links (mail/registry.py), if the kind has one."""
     registered = KINDS.get(kind)
     return registered.personaliser if registered else None
@@ -52,7 +53,7 @@ def suppression_reason(message: OutboxMessage) -> str:
     recipient = message.contact if message.contact_id else message.user if message.user_id else None
     reason = refusal_reason(kind=message.kind, user=message.user, contact=message.contact)
     # A person who left is often only recognisable by a cleared or changed address: their mail must not follow.
-    if not reason and recipient.email.lower() != message.to_address.lower():
+    if not reason and recipient is not None and recipient.email.lower() != message.to_address.lower():
         reason = "The recipient's address changed after the mail was queued."
     return reason
 
@@ -121,15 +122,15 @@ def _prepare(*, claim_token: uuid.UUID, message_ids: list[int], tally: "_Tally")
             raise
         except Exception as error:  # noqa: BLE001 (a template or an address that cannot be written fails that mail)
             outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
-    for (status, error), ids in outcomes.items():
+    for (status, last_error), ids in outcomes.items():
         _update(
             Q(id__in=ids, status=OutboxStatus.PENDING, claim_token=claim_token),
             status=status,
-            last_error=error,
+            last_error=last_error,
             claim_token=None,
             lease_expires_at=None,
         )
-        tally.add(status, error if status == OutboxStatus.FAILED else "", count=len(ids))
+        tally.add(status, last_error if status == OutboxStatus.FAILED else "", count=len(ids))
     return outgoing
 
 
@@ -146,7 +147,7 @@ def _personal_links(messages: list[OutboxMessage], *, outcomes: dict) -> dict[in
             by_kind[message.kind].append(message)
     links = {}
     for kind, group in by_kind.items():
-        personalise = _personaliser(kind)
+        personalise = cast(Personaliser, _personaliser(kind))  # by_kind holds only kinds that have one
         try:
             made = _with_reconnect(lambda: personalise(group))  # noqa: B023 (called at once, in this turn)
         except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
@@ -160,7 +161,7 @@ def _personal_links(messages: list[OutboxMessage], *, outcomes: dict) -> dict[in
                     raise
                 except Exception as error:  # noqa: BLE001
                     outcomes[(OutboxStatus.FAILED, f"Could not be prepared: {error!r}"[:2000])].append(message.id)
-                    made.append(False)
+                    made.append("")  # no link, and not suppressed: it failed
         for message, link in zip(group, made, strict=True):
             if link:
                 links[message.id] = link
@@ -182,6 +183,7 @@ def _send_one(outgoing: "_Outgoing", *, claim_token: uuid.UUID, smtp: SmtpSessio
     except SmtpRefused as refusal:
         message = outgoing.message
         attempts = message.attempts if message.status == OutboxStatus.SENDING else message.attempts + 1
+        fields: dict[str, Any]
         if refusal.permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             outcome, fields = "failed", {"status": OutboxStatus.FAILED}
         else:

@@ -18,10 +18,10 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
@@ -34,6 +34,10 @@ from .registry import contact_opt_out
 from .smtp import (
     PERSONAL_LINK,
 )
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
+    from django.contrib.auth.models import _User
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +52,13 @@ class Mail:
     kind: str
     template: str
     context: dict = field(default_factory=dict)
-    user: AbstractBaseUser | None = None
-    contact: object | None = None
+    user: "_User | None" = None
+    contact: Any = None  # a settings.MAIL_CONTACT_MODEL, which the mail app cannot name
 
 
 def opt_out_token(*, kind: str, user_id: int | None = None, contact_id: int | None = None) -> str:
     """A signed token for the one-click opt-out link: a contact stops all mail, a user stops one kind."""
-    recipient = {"contact": contact_id} if contact_id else {"user": user_id, "kind": kind}
+    recipient: dict[str, int | str | None] = {"contact": contact_id} if contact_id else {"user": user_id, "kind": kind}
     return signing.dumps(recipient, salt=OPT_OUT_SALT, compress=True)
 
 
@@ -105,7 +109,7 @@ def _recipient(mail: Mail) -> tuple[str, str, str] | None:
     if mail.contact is not None:
         contact = mail.contact
         return contact.email, contact.preferred_language, opt_out_token(kind=mail.kind, contact_id=contact.pk)
-    user = mail.user
+    user = cast("_User", mail.user)  # refusal_reason refused a mail without a recipient
     return user.email, MailPreferences.of(user).language, opt_out_token(kind=mail.kind, user_id=user.pk)
 
 

@@ -9,6 +9,7 @@ import re
 import smtplib
 import ssl
 from email.utils import parseaddr
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -100,6 +101,12 @@ class SmtpSession:
             connection.ehlo_or_helo_if_needed()
         return self.connection
 
+    @property
+    def _opened(self) -> smtplib.SMTP:
+        # The steps after recipient_accepted use the connection it opened: a step that closes it raises, so the
+        # next step of that mail never runs.
+        return cast(smtplib.SMTP, self.connection)
+
     def recipient_accepted(self, *, to_address: str) -> None:
         """MAIL and RCPT. Returns once the server accepted the recipient; it holds nothing of the mail yet."""
         try:
@@ -111,7 +118,8 @@ class SmtpSession:
                 sender_reply, recipient_reply = connection.getreply(), connection.getreply()
             else:
                 sender_reply = connection.mail(sender)
-                recipient_reply = connection.rcpt(to_address) if sender_reply[0] == 250 else None
+                # No RCPT after a refused sender: that refusal is the answer, raised below.
+                recipient_reply = connection.rcpt(to_address) if sender_reply[0] == 250 else sender_reply
         except OSError as error:
             self.close()
             raise SmtpRefused(f"Not handed over: {error!r}") from error
@@ -125,7 +133,7 @@ class SmtpSession:
     def data_command(self) -> None:
         """DATA, up to the server's 354. A refusal or a broken connection here leaves the server without the mail."""
         try:
-            code, reply = self.connection.docmd("data")
+            code, reply = self._opened.docmd("data")
         except OSError as error:
             self.close()
             raise SmtpRefused(f"Not handed over: the connection broke at DATA: {error!r}") from error
@@ -136,8 +144,8 @@ class SmtpSession:
     def send_body(self, payload: bytes) -> None:
         """The body (from data_payload) and the server's final reply. Once this starts, the server may have it."""
         try:
-            self.connection.send(payload)
-            code, reply = self.connection.getreply()
+            self._opened.send(payload)
+            code, reply = self._opened.getreply()
         except OSError as error:
             self.close()
             raise SmtpOutcomeUnknown(f"Connection lost after the message went out: {error!r}") from error
@@ -152,7 +160,7 @@ class SmtpSession:
     def _reset(self) -> None:
         """After a refusal the server still holds the transaction; without RSET the next MAIL would be refused."""
         try:
-            self.connection.rset()
+            self._opened.rset()
         except OSError:
             self.close()
 

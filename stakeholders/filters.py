@@ -61,7 +61,7 @@ class OrganisationFilterSet(ChangedSinceMixin):
 
     class Meta:
         model = Organisation
-        fields = []
+        fields: list[str] = []
 
     def filter_outreach(self, queryset, name, value):
         condition = selectors.organisations_overdue() if value == "overdue" else selectors.organisations_due_soon()

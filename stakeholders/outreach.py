@@ -6,6 +6,7 @@ recipient under a key of recipient and period, so running a job twice, or on two
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,6 +23,10 @@ from stakeholders.mails import MailKind
 
 from .models import FollowUpAction, Interaction, Organisation, OrganisationKind, OverdueCount
 from .selectors import organisations_due_for_outreach, organisations_overdue
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
+    from django.contrib.auth.models import _User
 
 User = get_user_model()
 
@@ -53,7 +58,7 @@ def _digest_sections(*, overdue: list, due_soon: list, unowned: list, owner: str
     """The digest's sections, together at most DIGEST_LIMIT organisations, most overdue first; each section that
     was cut says how many it holds and links to the web UI's organisation list filtered to them."""
     room = DIGEST_LIMIT
-    sections = {}
+    sections: dict[str, list | int | str] = {}
     for name, rows, filters in (
         ("overdue", overdue, {"owner": owner, "outreach": "overdue", "sort": "nextContactDueOn"}),
         ("due_soon", due_soon, {"owner": owner, "outreach": "due", "sort": "nextContactDueOn"}),
@@ -130,8 +135,15 @@ def follow_up_reminders_send(*, as_of: date | None = None) -> int:
     )
     per_assignee = defaultdict(list)
     for action in actions:
-        action.log_url = interaction_log_url(action.interaction.organisation_id)
-        per_assignee[action.assignee].append(action)
+        # Every action here has an assignee: the query asks for an active one.
+        per_assignee[cast("_User", action.assignee)].append(
+            {
+                "description": action.description,
+                "interaction": action.interaction,
+                "due_on": action.due_on,
+                "log_url": interaction_log_url(action.interaction.organisation_id),
+            }
+        )
     mails = [
         Mail(
             key=f"follow-up-reminder:{assignee.pk}:{today.isoformat()}",

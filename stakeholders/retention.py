@@ -74,7 +74,7 @@ class RegexpReplace(Func):
 def _replaced(field: str, mentions: list[str]):
     """The field with every mention replaced: whole words only, in any case (PostgreSQL); elsewhere (the SQLite of
     `make run`) exact matches."""
-    expression = F(field)
+    expression: F | Func = F(field)
     for mention in mentions:
         if connection.vendor == "postgresql":
             # \m and \M: a word starts or ends here (only where the mention itself starts or ends with a letter or
@@ -142,7 +142,7 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = {"interaction": 0, "contact": 0, "outbox": 0, "audit": 0}
     if cutoff := _cutoff("interaction", now):
-        ids = Interaction.objects.filter(occurred_at__lt=cutoff, anonymised_at__isnull=True).values("id")
+        ids: QuerySet = Interaction.objects.filter(occurred_at__lt=cutoff, anonymised_at__isnull=True).values("id")
         done["interaction"] = interactions_anonymise(ids=ids, now=now)
     if cutoff := _cutoff("contact", now):
         ids = Contact.objects.filter(is_active=False, updated_at__lt=cutoff, anonymised_at__isnull=True).values("id")

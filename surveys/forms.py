@@ -45,5 +45,5 @@ class AnswerForm(StyledForm):
             if name in self.fields:
                 self.fields[name].widget.attrs.update({"aria-describedby": f"{name}-error", "aria-invalid": "true"})
 
-    def answers(self) -> dict[Question, object]:
+    def answers(self) -> dict[Question, int | str | None]:
         return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}

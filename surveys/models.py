@@ -25,7 +25,7 @@ class QuestionKind(models.TextChoices):
 
 
 # The numeric range of each kind of question that is answered with a number.
-SCALES = {QuestionKind.GRADE: (1, 10), QuestionKind.LIKERT: (1, 5)}
+SCALES: dict[str, tuple[int, int]] = {QuestionKind.GRADE: (1, 10), QuestionKind.LIKERT: (1, 5)}
 
 
 class RoundStatus(models.TextChoices):

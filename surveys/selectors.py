@@ -36,7 +36,7 @@ def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
     return filtered.select_related("organisation").order_by("organisation__name", "last_name", "id")
 
 
-def _count_of(model, **link) -> Subquery:
+def _count_of(model, **link) -> Coalesce:
     counted = model.objects.filter(**link).order_by().values(*link).annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted), 0)
 

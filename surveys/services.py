@@ -150,7 +150,8 @@ def invitation_links_issue(messages: Sequence[OutboxMessage]) -> list[str | None
     """
     invitation_ids = [int(message.idempotency_key.split(":")[1]) for message in messages]
     awaiting = set(Invitation.objects.filter(_awaiting_answer(), pk__in=invitation_ids).values_list("pk", flat=True))
-    links, tokens = [], []
+    links: list[str | None] = []
+    tokens = []
     for invitation_id in invitation_ids:
         if invitation_id not in awaiting:
             links.append(None)
@@ -204,7 +205,9 @@ def invitation_token_redeem(*, token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def response_submit(*, invitation: Invitation, answers: dict[Question, object], by_interview: bool = False) -> None:
+def response_submit(
+    *, invitation: Invitation, answers: dict[Question, int | str | None], by_interview: bool = False
+) -> None:
     """Store one anonymous response: its round, its answers and the segment; the invitation learns only the day.
 
     Refused: an invitation that is already answered, or whose round is not open.

@@ -3,11 +3,19 @@
 import csv
 import io
 import json
+from typing import TYPE_CHECKING, cast
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+from rest_framework.serializers import Serializer
 
 from .problems import camel
+
+if TYPE_CHECKING:
+    # What CsvListMixin is mixed into: checked as a list view, a plain class when it runs.
+    from rest_framework.generics import ListAPIView as _ListViewBase
+else:
+    _ListViewBase = object
 
 
 class CsvRenderer(BaseRenderer):
@@ -35,7 +43,7 @@ def csv_safe(value):
     return value
 
 
-class CsvListMixin:
+class CsvListMixin(_ListViewBase):
     """Every filter of the list applies to its CSV; all matching rows come, streamed, without pagination."""
 
     csv_excluded_fields = ("contacts", "follow_ups")
@@ -48,9 +56,11 @@ class CsvListMixin:
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        serializer_class = self.get_serializer_class()
+        serializer_class = cast(type[Serializer], self.get_serializer_class())  # a resource's, not a list serializer
         context = self.get_serializer_context()
-        columns = [name for name in serializer_class(context=context).fields if name not in self.csv_excluded_fields]
+        # Iterating the fields gives their names, not the Field objects the stubs say (BindingDict.__iter__).
+        names: list[str] = list(serializer_class(context=context).fields)
+        columns = [name for name in names if name not in self.csv_excluded_fields]
 
         def lines():
             buffer = io.StringIO()

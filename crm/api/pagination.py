@@ -60,6 +60,8 @@ def strict_page_size(request) -> int:
 class ListPagination(BasePagination):
     """Numbered pages by default; `?cursor=` (empty to start) switches to cursor pages for sync."""
 
+    delegate: PagePagination | SyncCursorPagination
+
     def paginate_queryset(self, queryset, request, view=None):
         if "cursor" in request.query_params:
             if "page" in request.query_params or "sort" in request.query_params:

@@ -38,6 +38,10 @@ class TokenScope(permissions.BasePermission):
 class ClientRateThrottle(SimpleRateThrottle):
     """One budget per token (or per user for the browser), and the numbers for the rate-limit headers."""
 
+    # Set by SimpleRateThrottle from the rate (which this throttle always has); the stubs do not declare them.
+    num_requests: int
+    duration: int
+
     scope = "client"
 
     def get_rate(self):

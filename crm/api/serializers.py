@@ -5,13 +5,20 @@ these fields refuse a value of another JSON type, and a client learns of its mis
 """
 
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+if TYPE_CHECKING:
+    # What StrictStringMixin is mixed into: checked as a field, a plain class when it runs.
+    _FieldBase = serializers.Field
+else:
+    _FieldBase = object
 
-class StrictStringMixin:
+
+class StrictStringMixin(_FieldBase):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError(_("Give a string."), code="invalid")

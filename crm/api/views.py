@@ -1,13 +1,22 @@
 """Base views of the API that write through the services the web UI and admin use."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from rest_framework import status
 from rest_framework.response import Response
 
+if TYPE_CHECKING:
+    # What these classes are mixed into: checked as a generic view, a plain class when it runs.
+    from rest_framework.generics import GenericAPIView as _ViewBase
+else:
+    _ViewBase = object
 
-class CreateThroughService:
+
+class CreateThroughService(_ViewBase):
     """Validate with the serializer, write with the service the web UI uses, answer with the stored record."""
 
-    create_service = None
+    create_service: ClassVar[Callable[..., Any]]
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -25,8 +34,8 @@ class CreateThroughService:
 class UpdateThroughService(CreateThroughService):
     """Partial updates only (PATCH): a client sends what changes, and the service validates the whole record."""
 
-    update_service = None
-    instance_keyword = None
+    update_service: ClassVar[Callable[..., Any]]
+    instance_keyword: ClassVar[str]
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -1,7 +1,15 @@
 """Forms in the NL Design System's markup: one renderer for every form of the web UI, so each view stays plain."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+if TYPE_CHECKING:
+    # What StyledFormMixin is mixed into: checked as a form, a plain class when it runs.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 # Which NL Design System component styles each kind of widget (BoundField.widget_type).
 WIDGET_CLASSES = {
@@ -39,7 +47,7 @@ def widgets_mark_invalid(form: forms.BaseForm) -> None:
                 widget.attrs["class"] = " ".join([*classes, modifier])
 
 
-class StyledFormMixin:
+class StyledFormMixin(_FormBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         widgets_style(self)

@@ -4,14 +4,18 @@ Each app registers its own sections when it starts, so this shared module names 
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Section:
     url_name: str
-    label: str
+    label: "StrOrPromise"
     # Views whose url name starts with one of these belong to the section (aria-current="page").
     prefixes: tuple[str, ...]
     permission: str | None = None

@@ -1,4 +1,5 @@
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Page, Paginator
@@ -36,7 +37,7 @@ def filtered_page(
         results = filterset.qs
     except FilterValidationError as error:
         # The strict sort filter refuses malformed input with the API's exception; here it is a field error.
-        for name, messages in error.detail.items():
+        for name, messages in cast(dict, error.detail).items():  # it raises them keyed by field name
             filterset.form.add_error(name if name in filterset.form.fields else None, list(messages))
         results = queryset.none()
     widgets_style(filterset.form)

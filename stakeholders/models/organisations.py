@@ -173,7 +173,7 @@ class Organisation(models.Model):
     def cadence_days(self) -> int | None:
         if self.contact_cadence_days:
             return self.contact_cadence_days
-        return self.tier.cadence_days if self.tier_id else None
+        return self.tier.cadence_days if self.tier is not None else None
 
     @property
     def outreach_state(self) -> str:

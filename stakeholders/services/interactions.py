@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,12 +12,16 @@ from .common import _set, _touch, _validated_save
 from .planning import organisation_outreach_refresh
 from .rules import interaction_validate
 
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
+    from django.contrib.auth.models import _User
+
 
 @transaction.atomic
 def interaction_log(
     *,
     organisation: Organisation,
-    logged_by: AbstractBaseUser | None,
+    logged_by: "_User | None",
     channel: str,
     occurred_at: datetime,
     subject: str,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mail.models import OutboxMessage
-from mail.outbox import build_email, outbox_enqueue
+from mail.outbox import outbox_enqueue
+from mail.smtp import build_email
 from stakeholders import outreach, services
 from stakeholders.mails import MailKind
 from stakeholders.models import Contact, FollowUpAction, Interaction, Organisation, Tag, Topic
