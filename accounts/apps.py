@@ -28,6 +28,7 @@ class AccountsConfig(AppConfig):
         from .models import ApiToken
 
         post_migrate.connect(_roles_after_migrate, sender=self)
+        _second_factor_register()
 
         # The security log: signing in and out, failed sign-ins, and every change to what a user or token may do.
         auth_signals.user_logged_in.connect(security_log.logged_in, dispatch_uid="security-login")
@@ -45,6 +46,24 @@ class AccountsConfig(AppConfig):
             m2m_changed.connect(
                 security_log.memberships_changed, sender=relation.through, dispatch_uid=f"security-{relation.field}"
             )
+
+
+def _second_factor_register():
+    from mail.registry import MailKind, mail_kind_register
+
+    from . import enrolment, two_factor
+
+    # Security mails: no preference switches them off, and the set-up link is made only when the mail is sent.
+    mail_kind_register(
+        MailKind(enrolment.ENROLMENT_MAIL, _("second-factor set-up link"), personaliser=enrolment.enrolment_links_issue)
+    )
+    mail_kind_register(MailKind(two_factor.DEVICE_ADDED_MAIL, _("second factor added")))
+    mail_kind_register(MailKind(two_factor.DEVICE_REMOVED_MAIL, _("second factor removed")))
+    for model in two_factor.SECOND_FACTOR_DEVICES:
+        uid = f"second-factor-{model._meta.label_lower}"
+        pre_save.connect(two_factor.device_before_save, sender=model, dispatch_uid=uid)
+        post_save.connect(two_factor.device_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(two_factor.device_deleted, sender=model, dispatch_uid=uid)
 
 
 def _roles_after_migrate(sender, **kwargs):

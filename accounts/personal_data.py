@@ -6,4 +6,6 @@ RECORDS = [
     Record("accounts.apitoken", subjects="staff (whose token)", activity=ACCOUNTS,
            other=("id", "user", "name", "prefix", "digest", "read_only", "created_at", "expires_at",
                   "revoked_at", "last_used_at")),
+    Record("accounts.enrolmentlink", subjects="staff (whose second-factor set-up link)", activity=ACCOUNTS,
+           other=("id", "user", "digest", "created_at", "expires_at", "used_at")),
 ]  # fmt: skip

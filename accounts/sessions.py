@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -58,9 +58,28 @@ class SessionLimitsMiddleware:
         return response
 
 
-# Pages a user who still owes the second factor may open: the code page itself, logging out, the language switch,
-# and what anyone may read. (Static files never get here: WhiteNoise answers them first.)
-OPEN_BEFORE_SECOND_FACTOR = ["two-factor", "logout", "set_language", "accessibility", "privacy", "healthz"]
+# Pages a user who still owes the second factor may open: the code page itself, the mailed set-up link, a passkey's
+# check and its script's translations, logging out, the language switch, and what anyone may read. (Static files
+# never get here: WhiteNoise answers them first.)
+OPEN_BEFORE_SECOND_FACTOR = {
+    "two-factor",
+    "two-factor-enrol",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+    "logout",
+    "set_language",
+    "accessibility",
+    "privacy",
+    "healthz",
+}
+
+
+def _view_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
 
 
 class SecondFactorMiddleware:
@@ -68,15 +87,12 @@ class SecondFactorMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.open_paths = None
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and second_factor_required(user):
-            if self.open_paths is None:
-                self.open_paths = {reverse(name) for name in OPEN_BEFORE_SECOND_FACTOR}
-            if request.path not in self.open_paths:
-                if request.path.startswith(API_PREFIX):
-                    return problem_response(request, 403, _("Confirm your login with your code first."))
-                return redirect(f"{reverse('two-factor')}?{urlencode({'next': request.get_full_path()})}")
+        owes_second_factor = user.is_authenticated and not user.is_verified() and second_factor_required(user)
+        if owes_second_factor and _view_name(request) not in OPEN_BEFORE_SECOND_FACTOR:
+            if request.path.startswith(API_PREFIX):
+                return problem_response(request, 403, _("Confirm your login with your code first."))
+            return redirect(f"{reverse('two-factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -6,6 +6,7 @@ With nothing set, the project runs in development mode on SQLite with a broker t
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # The project and its shared web and API machinery; the platform apps, which know no domain app; the domain
     # apps; demo data on top (docs/architecture.md).
     "crm",
@@ -147,6 +150,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)
 SECOND_FACTOR_ROLES = ["Administrators", "Coordinators"]
 OTP_TOTP_ISSUER = "Stakeholderrelaties"
+# Setting up a second factor needs a link mailed to the user's own address (accounts/enrolment.py): valid this long,
+# once; "send again" writes at most one mail per user in each window of this many seconds.
+SECOND_FACTOR_LINK_SECONDS = env.int("SECOND_FACTOR_LINK_SECONDS", default=30 * 60)
+SECOND_FACTOR_LINK_RESEND_SECONDS = env.int("SECOND_FACTOR_LINK_RESEND_SECONDS", default=5 * 60)
+# Recovery codes (django-otp's static tokens) made at set-up and when the user asks for new ones.
+RECOVERY_CODES = 10
 # Every form of the web UI in the NL Design System's markup (crm/forms.py, templates/forms/).
 FORM_RENDERER = "crm.web.forms.FormRenderer"
 LOGIN_URL = "login"
@@ -242,6 +251,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where links in mails point: the address of the web UI as the recipients reach it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password. A passkey is bound to a
+# host name (an address like 127.0.0.1 cannot be one) and is offered only on the origins listed here, which is what
+# makes it resist phishing. Browsers allow it over HTTPS, and over plain HTTP on localhost.
+# In development (SITE_URL on http://127.0.0.1) passkeys work at http://localhost on the same port.
+_PASSKEY_ORIGIN = SITE_URL if SITE_URL.startswith("https://") else f"http://localhost:{urlsplit(SITE_URL).port or 80}"
+OTP_WEBAUTHN_RP_ID = env.str("PASSKEY_RP_ID", default=urlsplit(_PASSKEY_ORIGIN).hostname)
+OTP_WEBAUTHN_RP_NAME = env.str("PASSKEY_RP_NAME", default="Stakeholderrelaties")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("PASSKEY_ORIGINS", default=[_PASSKEY_ORIGIN])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # The outbox (mail/outbox.py). Every mail is a row first; the sweep claims due rows and workers send them.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)

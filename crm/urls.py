@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import two_factor
+from accounts import passkeys
+from accounts.views import two_factor, two_factor_enrol, two_factor_recovery_codes, two_factor_settings
 from crm import health
 from crm.api.problems import not_found, server_error
 from crm.web.views import page_prose
@@ -22,6 +23,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tweestapsverificatie/", two_factor, name="two-factor"),
+    path("tweestapsverificatie/koppelen/<str:token>/", two_factor_enrol, name="two-factor-enrol"),
+    path("tweestapsverificatie/herstelcodes/", two_factor_recovery_codes, name="two-factor-recovery-codes"),
+    path("tweestapsverificatie/beheer/", two_factor_settings, name="two-factor-settings"),
+    path("tweestapsverificatie/passkeys/", include(passkeys)),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("instellingen/", mail_preferences, name="mail-preferences"),

@@ -5,6 +5,7 @@ No browser is downloaded (`make test` installs /usr/bin/chromium) and axe-core c
 
 import functools
 import os
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,12 +14,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts import roles
+from accounts.enrolment import GRANT_SESSION_KEY
+from accounts.two_factor import recovery_codes_issue
+from accounts.views import RECOVERY_CODES_SESSION_KEY
 from mail.outbox import opt_out_token
 from stakeholders.models import Contact, FollowUpAction, Organisation, Tier
 from stakeholders.services import organisation_outreach_refresh
@@ -112,10 +116,15 @@ def page(browser_context):
     page.close()
 
 
-def session_of(user) -> str:
-    """A signed-in session of user, made by Django's test client: the value of its cookie."""
-    client = SignedInClient()
+def session_of(user, *, second_factor: bool = True, **values) -> str:
+    """A signed-in session of user, made by Django's test client (past the second factor unless told otherwise,
+    holding these values): the value of its cookie."""
+    client = SignedInClient() if second_factor else Client()
     client.force_login(user)
+    if values:
+        session = client.session
+        session.update(values)
+        session.save()
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -469,6 +478,16 @@ def site(django_db_setup, django_db_blocker):
                 for language, organisation in [("nl", "Stichting Nidos"), ("en", "UNHCR Nederland")]
             }
             sessions = {name: session_of(user) for name, user in users.items()}
+            # The pages of setting up a second factor: before the mailed link, after it, and the recovery codes.
+            newcomer = UserFactory(username="newcomer", role=roles.COORDINATORS)
+            grant = {"user": newcomer.pk, "until": time.time() + 3600}
+            sessions |= {
+                "newcomer": session_of(newcomer, second_factor=False),
+                "newcomer-with-link": session_of(newcomer, second_factor=False, **{GRANT_SESSION_KEY: grant}),
+                "new-recovery-codes": session_of(
+                    users["liaison_officer"], **{RECOVERY_CODES_SESSION_KEY: recovery_codes_issue(user=newcomer)}
+                ),
+            }
             leaving = ContactFactory(organisation=world["Stichting Nidos"])
             opt_out_link = f"/mail/stop/{opt_out_token(kind='survey_invitation', contact_id=leaving.pk)}/"
             yield Site(url=server.url, world=world, sessions=sessions, links=links, opt_out_link=opt_out_link)

@@ -59,6 +59,15 @@ def send_the_interaction_with_a_half_follow_up(page: Page) -> None:
     send_the_form(page)
 
 
+def shows(selector: str) -> Callable[[Page], None]:
+    return lambda page: expect(page.locator(selector)).to_be_visible()
+
+
+def offers_a_passkey(page: Page) -> None:
+    """django-otp-webauthn's script has put its button in place (the page is checked with it)."""
+    expect(page.locator("#passkey-register-button")).to_be_visible()
+
+
 def log_in_with_the_wrong_password(page: Page) -> None:
     page.locator("[name=username]").fill("officer")
     page.locator("[name=password]").fill("not the password")
@@ -168,6 +177,14 @@ VISITS = [
     Visit("password-change", lambda site: "/wachtwoord/"),
     Visit("password-changed", lambda site: "/wachtwoord/gewijzigd/"),
     Visit("two-factor", lambda site: "/tweestapsverificatie/"),
+    Visit("two-factor-errors", lambda site: "/tweestapsverificatie/", then=send_the_form),
+    Visit("two-factor-link-sent", lambda site: "/tweestapsverificatie/", "newcomer", then=shows("button[name=resend]")),
+    Visit("two-factor-link-invalid", lambda site: "/tweestapsverificatie/koppelen/ongeldig/", "newcomer", status=404),
+    Visit("two-factor-set-up", lambda site: "/tweestapsverificatie/", "newcomer-with-link", then=shows(".qr-code svg")),
+    Visit("two-factor-set-up-errors", lambda site: "/tweestapsverificatie/", "newcomer-with-link", then=send_the_form),
+    Visit("two-factor-recovery-codes", lambda site: "/tweestapsverificatie/herstelcodes/", "new-recovery-codes"),
+    Visit("two-factor-settings", lambda site: "/tweestapsverificatie/beheer/", then=offers_a_passkey),
+    Visit("two-factor-settings-errors", lambda site: "/tweestapsverificatie/beheer/", then=send_the_form),
     Visit("accessibility-statement", lambda site: "/toegankelijkheid/"),
     Visit("privacy-notice", lambda site: "/privacy/"),
     Visit("not-allowed", organisation("Gemeente Utrecht", "bewerken/"), "reader", status=403),

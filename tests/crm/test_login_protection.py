@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -14,7 +15,9 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.enrolment import enrolment_links_issue
 from accounts.sessions import SIGNED_IN_AT
+from mail.models import OutboxMessage
 from tests.crm.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
 from tests.crm.test_settings import manage
 
@@ -118,13 +121,16 @@ def test_a_coordinator_sets_up_and_then_uses_a_second_factor(coordinator, securi
 
     first = browser.get("/organisaties/")
     assert first["Location"] == "/tweestapsverificatie/?next=%2Forganisaties%2F"
+    browser.get(first["Location"])  # mails the set-up link (tests/crm/test_second_factor.py)
+    link = enrolment_links_issue([OutboxMessage.objects.get(kind="second_factor_enrolment")])[0]
+    assert browser.get(link.removeprefix(settings.SITE_URL))["Location"] == "/tweestapsverificatie/"
     setup = browser.get(first["Location"])
     assert "<svg" in setup.content.decode()
     assert browser.post("/tweestapsverificatie/", {"code": "000000", "next": "/organisaties/"}).status_code == 200
     # django-otp makes a user wait after a wrong code (doubling each time); this user waited.
     TOTPDevice.objects.update(throttling_failure_timestamp=None, throttling_failure_count=0)
     confirmed = browser.post("/tweestapsverificatie/", {"code": current_code(coordinator), "next": "/organisaties/"})
-    assert confirmed["Location"] == "/organisaties/"
+    assert confirmed["Location"] == "/tweestapsverificatie/herstelcodes/?next=%2Forganisaties%2F"
     assert browser.get("/organisaties/").status_code == 200
     assert [event["result"] for event in security_log.events("login.second_factor")] == ["failure", "success"]
 

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         return (
             f"\n{rule}\n  The CRM is running at {SITE}/  (Ctrl-C stops everything)\n\n"
             f"  {'role':<17} {'user':<{width}}  {'password':<16}  starts at\n{body}\n\n"
-            f"  Administrators and coordinators also confirm each login with an authenticator app.\n"
+            f"  Administrators and coordinators also confirm each login: their first login mails a set-up link.\n"
             f"  Mail goes to the local mail sink: it is printed in this terminal.\n"
             f"  These logins are kept in .run/demo-credentials\n{rule}\n"
         )
