@@ -13,7 +13,8 @@ RECORDS = [
                "attempts", "next_attempt_at", "claim_token", "lease_expires_at", "sent_at", "created_at",
                "updated_at"),
         retention="outbox",
-        on_erasure="delete",
+        on_erasure="delete",  # the person's own mails; mails to others that quote them are searched
+        free_text=("subject", "body_text", "body_html", "last_error"),
     ),
     Record("mail.mailpreferences", subjects="staff", activity=ACCOUNTS,
            other=("id", "user", "language", "digest_frequency", "follow_up_reminders", "coordinator_summary",

@@ -34,6 +34,12 @@ class Record:
     retention: str | None = None
     # What erasing one contact does to these records: "anonymise", "delete", "keep" (nothing of the person).
     on_erasure: str = "keep"
+    # Free text in which staff may have written any person's name, address or number: erasing a contact replaces
+    # every form of them here, in every row and in the model's history (whatever `personal` says of the field).
+    free_text: tuple[str, ...] = ()
+    # Lookups from a row to the organisation(s) it belongs to: in the rows of the erased person's own organisation
+    # their surname alone is replaced too (elsewhere it could be someone else's).
+    organisation: tuple[str, ...] = ()
 
     def erased_values(self) -> dict[str, object]:
         return {name: str(value) if value is ERASED else value for name, value in self.personal.items()}

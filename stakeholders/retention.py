@@ -6,6 +6,8 @@ on two beats at once: a second run finds nothing left to do.
 """
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
@@ -14,17 +16,16 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Replace
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Left, Replace
 from django.utils import timezone
 
 from mail.models import OutboxMessage, OutboxStatus
 from privacy.audit import access_records_expire
-from privacy.inventory import ERASED, record_of
+from privacy.inventory import ERASED, INVENTORY, record_of
 
-from .models import Contact, FollowUpAction, Interaction
+from .models import Contact, FollowUpAction, Interaction, Organisation
 
-# The free-text fields in which staff may mention a person (the outbox's address fields are not text to search).
-TEXT_FIELDS = {"subject", "notes", "description", "body_text", "body_html"}
 FINAL_OUTBOX_STATES = [OutboxStatus.SENT, OutboxStatus.SUPPRESSED, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN]
 
 
@@ -62,6 +63,8 @@ def contacts_anonymise(*, ids: QuerySet | list[int], now: datetime) -> int:
 
 # Shorter names or numbers would also match other words ("Bos" in "Bosnië") or numbers ("112").
 MENTION_MIN_LENGTH = {"name": 4, "email": 6, "phone": 6}
+# Between the digits of a phone number as people write it: spaces, dots, dashes, slashes, brackets.
+PHONE_SEPARATORS = r"[[:space:].()/-]*"
 
 
 class RegexpReplace(Func):
@@ -71,69 +74,181 @@ class RegexpReplace(Func):
     output_field = TextField()
 
 
-def _replaced(field: str, mentions: list[str]):
-    """The field with every mention replaced: whole words only, in any case (PostgreSQL); elsewhere (the SQLite of
-    `make run`) exact matches."""
-    expression: F | Func = F(field)
-    for mention in mentions:
-        if connection.vendor == "postgresql":
-            # \m and \M: a word starts or ends here (only where the mention itself starts or ends with a letter or
-            # digit; "+31 …" starts with neither).
-            start = r"\m" if mention[0].isalnum() else ""
-            end = r"\M" if mention[-1].isalnum() else ""
-            pattern = f"{start}{re.escape(mention)}{end}"
-            expression = RegexpReplace(expression, Value(pattern), Value(str(ERASED)), Value("gi"))
-        else:
-            expression = Replace(expression, Value(mention), Value(str(ERASED)))
-    return expression
+@dataclass(frozen=True)
+class Mention:
+    """One recorded form of the person (`text`, replaced as it is on SQLite) and the PostgreSQL regular expression
+    that finds every way staff may have written it (`pattern`)."""
+
+    text: str
+    pattern: str
 
 
-def _mentions(contact: Contact) -> list[str]:
-    """How staff may have written the person: every name, address and number the contact ever had."""
+def _letters(text: str) -> str:
+    """A pattern for these letters that also finds them written without their accents ("Zoë", "Zoe")."""
+    parts = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char)[0]
+        parts.append(f"[{char}{base}]" if base != char and base.isascii() else re.escape(char))
+    return "".join(parts)
+
+
+def _bounded(text: str, pattern: str) -> str:
+    # \m and \M: a word starts or ends here (only where the text itself starts or ends with an ASCII letter or digit,
+    # which PostgreSQL's word boundaries know in every locale).
+    start = r"\m" if text[0].isascii() and text[0].isalnum() else ""
+    end = r"\M" if text[-1].isascii() and text[-1].isalnum() else ""
+    return f"{start}{pattern}{end}"
+
+
+def _name_mention(*parts: str) -> Mention | None:
+    words = [word for part in parts for word in part.split()]
+    text = " ".join(words)
+    if len(text) < MENTION_MIN_LENGTH["name"]:
+        return None
+    # Any run of spaces between the words; "Vries, Jan" keeps its comma.
+    return Mention(text, _bounded(text, r"[[:space:]]+".join(_letters(word) for word in words)))
+
+
+def _phone_mention(phone: str) -> Mention | None:
+    """A phone number in any notation: with or without spaces, dashes, dots or brackets, and a Dutch number with
+    +31, 0031, +31 (0) or 0 in front."""
+    written = phone.strip()
+    digits = re.sub(r"\D", "", written)
+    if written.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0"):
+        international = "31" + digits[1:]
+    else:
+        international = ""
+    if international.startswith("31"):
+        number = international[2:]
+        prefix = rf"(?:(?:\+|00){PHONE_SEPARATORS}31{PHONE_SEPARATORS}(?:\(0\){PHONE_SEPARATORS})?|\(?0)"
+    elif international:
+        number, prefix = international, rf"(?:\+|00){PHONE_SEPARATORS}"
+    else:
+        number, prefix = digits, ""
+    if len(number) < MENTION_MIN_LENGTH["phone"]:
+        return None
+    # Not inside a longer number.
+    return Mention(written, rf"(?<![0-9]){prefix}{PHONE_SEPARATORS.join(number)}(?![0-9])")
+
+
+def _mentions(contact: Contact) -> tuple[list[Mention], list[Mention]]:
+    """How staff may have written the person, from every version the contact ever had: their full name (with and
+    without tussenvoegsel, and "surname, first name"), their e-mail address and their phone number, to be replaced
+    everywhere; and their surname alone (with and without tussenvoegsel), only in their own organisation's records.
+    Longest first, so that "Jan de Vries" goes before a shorter form of it could leave a part behind."""
     versions = [contact, *(record.instance for record in Contact.history.filter(id=contact.pk))]
-    found = set()
+    everywhere: dict[str, Mention | None] = {}
+    own: dict[str, Mention | None] = {}
     for version in versions:
-        for kind, text in (("name", version.full_name), ("email", version.email), ("phone", version.phone)):
-            if len(text.strip()) >= MENTION_MIN_LENGTH[kind]:
-                found.add(text.strip())
-    # Longest first, so that "Jan de Vries" goes before a shorter form of it could leave a part behind.
-    return sorted(found, key=len, reverse=True)
+        if version.anonymised_at is not None:
+            continue
+        first, prefix, last = version.first_name, version.name_prefix, version.last_name
+        for mention in (
+            _name_mention(first, prefix, last),
+            _name_mention(first, last),
+            _name_mention(f"{last},", first, prefix),
+            _name_mention(f"{last},", first),
+            _phone_mention(version.phone),
+        ):
+            if mention is not None:
+                everywhere[mention.text] = mention
+        email = version.email.strip()
+        if len(email) >= MENTION_MIN_LENGTH["email"]:
+            everywhere[email] = Mention(email, _bounded(email, re.escape(email)))
+        for mention in (_name_mention(prefix, last), _name_mention(last)):
+            if mention is not None:
+                own[mention.text] = mention
+
+    def longest_first(found: dict[str, Mention | None]) -> list[Mention]:
+        return sorted((mention for mention in found.values() if mention), key=lambda m: len(m.text), reverse=True)
+
+    return longest_first(everywhere), longest_first(own)
+
+
+def _mentioned(field: str, mentions: list[Mention]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__iregex": "|".join(f"(?:{mention.pattern})" for mention in mentions)})
+    found = Q()
+    for mention in mentions:
+        found |= Q(**{f"{field}__icontains": mention.text})
+    return found
+
+
+def _replaced(model, field: str, mentions: list[Mention]):
+    """The field with every mention replaced: whole words, in any notation, in any case (PostgreSQL, one
+    regexp_replace of all forms at once, the longest match winning); elsewhere (the SQLite of `make run`) the
+    recorded forms as they are."""
+    expression: Combinable
+    if connection.vendor == "postgresql":
+        pattern = "|".join(f"(?:{mention.pattern})" for mention in mentions)
+        expression = RegexpReplace(F(field), Value(pattern), Value(str(ERASED)), Value("gi"))
+    else:
+        expression = F(field)
+        for mention in mentions:
+            expression = Replace(expression, Value(mention.text), Value(str(ERASED)))
+    max_length = model._meta.get_field(field).max_length
+    # "(anonymised)" can be longer than a short name it replaces.
+    return Left(expression, max_length) if max_length else expression
+
+
+def _replace_in(queryset: QuerySet, fields: tuple[str, ...], mentions: list[Mention], *, now: datetime | None) -> None:
+    """One UPDATE of the rows that mention the person: every free-text field with every mention replaced."""
+    if not mentions or not fields:
+        return
+    model = queryset.model
+    mentioned = Q()
+    for field in fields:
+        mentioned |= _mentioned(field, mentions)
+    changes = {field: _replaced(model, field, mentions) for field in fields}
+    if now is not None and any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        # The API shows these texts: a client syncing by updated_at must meet the erasure.
+        changes["updated_at"] = now
+    queryset.filter(mentioned).update(**changes)
 
 
 @transaction.atomic
 def contact_mentions_erase(*, contact: Contact) -> None:
-    """Replace the person's names, e-mail addresses and phone numbers wherever staff wrote them in free text: the
-    organisation's interactions and follow-ups (and their history), mails to staff that quote them, and admin's log
-    of changes."""
-    mentions = _mentions(contact)
-    if not mentions:
+    """Replace every recorded form of the person wherever staff may have written it: the free text of every record
+    the inventory lists (`free_text`), of every organisation, and its history; mails to others that quote them;
+    admin's log of changes. Their surname alone is replaced in the records of their own organisation
+    (`Record.organisation`). One UPDATE per table and scope, of the rows that match."""
+    everywhere, own = _mentions(contact)
+    if not everywhere and not own:
         return
-    interactions = Interaction.objects.filter(organisation_id=contact.organisation_id).values("id")
     now = timezone.now()
-    for model, queryset, live in [
-        (Interaction, Interaction.objects.filter(id__in=interactions), True),
-        (Interaction, Interaction.history.filter(id__in=interactions), False),
-        (FollowUpAction, FollowUpAction.objects.filter(interaction_id__in=interactions), True),
-        (OutboxMessage, OutboxMessage.objects.all(), False),
+    for record in INVENTORY.values():
+        if not record.free_text:
+            continue
+        model = apps.get_model(record.model)
+        tables: list[tuple[QuerySet, datetime | None]] = [(model._default_manager.all(), now)]
+        history = getattr(model, "history", None)
+        if history is not None:
+            tables.append((history.all(), None))
+        in_organisation = Q()
+        for lookup in record.organisation:
+            in_organisation |= Q(**{lookup: contact.organisation_id})
+        for queryset, touched in tables:
+            _replace_in(queryset, record.free_text, everywhere, now=touched)
+            if record.organisation:
+                _replace_in(queryset.filter(in_organisation), record.free_text, own, now=touched)
+
+    logged = LogEntry.objects.all()
+    _replace_in(logged, ("object_repr",), everywhere, now=None)
+    own_records = Q()
+    for model, ids in [
+        (Contact, Contact.objects.filter(organisation_id=contact.organisation_id).values_list("id", flat=True)),
+        (Interaction, Interaction.objects.filter(organisation_id=contact.organisation_id).values_list("id", flat=True)),
+        (Organisation, [contact.organisation_id]),
     ]:
-        fields = [field for field in record_of(model._meta.label_lower).personal if field in TEXT_FIELDS]
-        # Only the rows that mention the person change (a cheap superset of the whole-word matches below).
-        mentioned = Q()
-        for field in fields:
-            for mention in mentions:
-                mentioned |= Q(**{f"{field}__icontains": mention})
-        changes = {field: _replaced(field, mentions) for field in fields}
-        if live:
-            # The API shows these texts: a client syncing by updated_at must meet the erasure.
-            changes["updated_at"] = now
-        queryset.filter(mentioned).update(**changes)
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)).update(
+        own_records |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids])
+    _replace_in(logged.filter(own_records), ("object_repr",), own, now=None)
+    logged.filter(content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)).update(
         object_repr=str(ERASED), change_message=""
     )
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Interaction),
-        object_id__in=[str(pk) for pk in interactions.values_list("id", flat=True)],
-    ).update(object_repr=_replaced("object_repr", mentions))
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:

@@ -99,14 +99,15 @@ class SurveyRoundAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    """Who was invited and whether they answered (a date, never the answers); interviews are entered from here."""
+    """Who was invited and whether they answered (a day, never a time of day, never the answers); interviews are
+    entered from here."""
 
     list_display = ["contact", "round", "invited_at", "reminders_sent", "answered_on", "interview_link"]
     list_filter = ["round", ("answered_on", admin.EmptyFieldListFilter)]
     list_select_related = ["contact", "round"]
     search_fields = ["contact__last_name", "contact__email"]
     readonly_fields = [
-        "round", "contact", "invited_at", "reminders_sent", "last_reminded_at", "link_used_at", "answered_on",
+        "round", "contact", "invited_at", "reminders_sent", "last_reminded_at", "link_used_on", "answered_on",
     ]  # fmt: skip
 
     def has_add_permission(self, request):

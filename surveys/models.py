@@ -3,6 +3,10 @@
 Anonymity is a property of the schema: a response and its answers hold the answers, the respondent's segment and
 their round, and nothing that points at a contact, an invitation, a token or a user (tests/surveys/test_anonymity.py
 reads the schema to prove it). The invitation only learns that it was answered, and on which day.
+
+Anonymity also holds against someone who reads the database, a backup or its logs: an answer first waits, sealed,
+in the ballot box (Ballot) and reaches the results tables later, in a shuffled batch written by a job of its own
+(surveys/ballot.py), so no transaction id, physical order, id or moment ties a response to the invitation answered.
 """
 
 import uuid
@@ -157,7 +161,8 @@ class Invitation(models.Model):
     invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
-    link_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
+    # Days only: a moment could be matched with the order in which responses arrive.
+    link_used_on = models.DateField(_("link used on"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
     class Meta:
@@ -194,15 +199,46 @@ class InvitationToken(models.Model):
         return self.digest[:8]
 
 
+class Ballot(models.Model):
+    """A submitted response waiting in the sealed ballot box: its round and its answers and segment sealed
+    (encrypted, authenticated and padded) with a key derived from SECRET_KEY, which the database never holds.
+
+    Written in the transaction that marks the invitation answered, so a reader of the live database sees which
+    invitation a ballot came with, but not what it says; the ballot job (surveys/ballot.py) moves the ballots into
+    Response and Answer in shuffled batches and deletes them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField(_("sealed answers"))
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+# A segment attribute that was suppressed for k-anonymity when the round closed (surveys/ballot.py).
+NOT_STATED = ""
+
+
 class Response(models.Model):
     """One anonymous set of answers: a random id, its round and the respondent's segment. No moment at all: even a
-    day could be matched with the day an invitation was answered."""
+    day could be matched with the day an invitation was answered.
+
+    When the round closes, segment attributes are suppressed (NOT_STATED) until every combination stored is shared
+    by at least the round's minimum group size of responses.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="responses")
-    organisation_kind = models.CharField(_("kind of organisation"), max_length=20, choices=OrganisationKind.choices)
-    organisation_scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
-    respondent_level = models.CharField(_("level"), max_length=20, choices=ContactLevel.choices)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=20, choices=OrganisationKind.choices, blank=True
+    )
+    organisation_scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, blank=True)
+    respondent_level = models.CharField(_("level"), max_length=20, choices=ContactLevel.choices, blank=True)
 
     class Meta:
         verbose_name = _("response")

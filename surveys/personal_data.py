@@ -7,11 +7,14 @@ RECORDS = [
         "surveys.invitation",
         subjects="invited contact persons (who was invited, and whether they answered; never what)",
         activity=SURVEYS,
-        other=("id", "round", "contact", "invited_at", "reminders_sent", "last_reminded_at", "link_used_at",
+        other=("id", "round", "contact", "invited_at", "reminders_sent", "last_reminded_at", "link_used_on",
                "answered_on"),
     ),
     Record("surveys.invitationtoken", subjects="none: a digest of a link", activity=SURVEYS,
            other=("id", "invitation", "digest", "created_at")),
+    Record("surveys.ballot",
+           subjects="none readable: sealed answers waiting for the ballot job (its row arrives with an invitation)",
+           activity=SURVEYS, other=("id", "round", "sealed")),
     Record(
         "surveys.response",
         subjects="none: anonymous by design (a segment, no person, invitation or moment)",
@@ -23,6 +26,7 @@ RECORDS = [
         subjects="none that can be linked: an open answer may name someone, but cannot be traced to its writer",
         activity=SURVEYS,
         other=("id", "response", "question", "number", "text"),
+        free_text=("text",),  # an erased person named in an open answer is replaced there too
     ),
     Record("surveys.questionnaire", subjects="none", activity=SURVEYS, other=("id", "name", "created_at")),
     Record("surveys.question", subjects="none", activity=SURVEYS,

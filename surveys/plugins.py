@@ -34,6 +34,13 @@ def register() -> None:
         description=_("Open survey rounds whose time came, inviting their contacts, and close rounds that ended."),
         every_seconds=600,
     ))  # fmt: skip
+    # Daily 03:40 Amsterdam: move the sealed ballots into the results in shuffled batches (a round that closes moves
+    # its own at once), in a transaction of their own, so no response shares anything with the invitation answered.
+    job_register("survey-ballot-box", Job(
+        task="surveys.tasks.ballot_box_empty",
+        description=_("Move the waiting survey answers from the sealed ballot box into the results, shuffled."),
+        crontab={"minute": "40", "hour": "3"},
+    ))  # fmt: skip
     # Weekdays 09:00 Amsterdam: reminders to invitees who have not answered, as each round's rules say.
     job_register("survey-reminders", Job(
         task="surveys.tasks.survey_reminders_send",

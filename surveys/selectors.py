@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.filters import ContactFilterSet
 from stakeholders.models import Contact, ContactLevel, Organisation, OrganisationKind, OrganisationStatus, Scope
 
-from .models import SCALES, Answer, Invitation, Question, QuestionKind, Response, RoundStatus, SurveyRound
+from .models import NOT_STATED, SCALES, Answer, Invitation, Question, QuestionKind, RoundStatus, SurveyRound
 
 BREAKDOWNS = {
     "organisation_kind": (_("kind of organisation"), OrganisationKind),
@@ -36,16 +36,20 @@ def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
     return filtered.select_related("organisation").order_by("organisation__name", "last_name", "id")
 
 
-def _count_of(model, **link) -> Coalesce:
-    counted = model.objects.filter(**link).order_by().values(*link).annotate(count=Count("pk")).values("count")
+def _count_of(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("round").annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted), 0)
 
 
 def survey_rounds_list() -> QuerySet[SurveyRound]:
-    # Counted in subqueries: two counted joins in one query would multiply invitations by responses.
+    """Rounds with their progress. The responses are counted as the invitations answered: while a round is open,
+    answers wait in the ballot box and reach the results tables only in batches (surveys/ballot.py), so the live
+    count comes from the invitations; once the round is closed the two are the same."""
+    # Counted in subqueries: two counted joins in one query would multiply invitations by answered ones.
+    invitations = Invitation.objects.filter(round=OuterRef("pk"))
     return SurveyRound.objects.select_related("questionnaire").annotate(
-        invitation_count=_count_of(Invitation, round=OuterRef("pk")),
-        response_count=_count_of(Response, round=OuterRef("pk")),
+        invitation_count=_count_of(invitations),
+        response_count=_count_of(invitations.filter(answered_on__isnull=False)),
     )
 
 
@@ -172,7 +176,10 @@ def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> Ro
             per_group.setdefault(dimension, {}).setdefault(row["question_id"], {})[row[f"response__{dimension}"]] = (
                 _stats(row)
             )
-    responses = survey_round.responses.count()
+    answered = survey_round.invitations.filter(answered_on__isnull=False).count()
+    # While the round is open its answers are still (partly) in the ballot box: its progress counts the invitations
+    # answered. Once closed, every ballot has moved (survey_round_close) and the results tables hold them all.
+    responses = survey_round.responses.count() if published else answered
     texts: dict[int, list[str]] = {}
     if responses >= minimum and published:
         # Random order, so the list says nothing about who answered when.
@@ -195,6 +202,9 @@ def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> Ro
                     Cell(label=str(label), **groups.get(value, {"n": 0, "mean": None, "sd": None}))
                     for value, label in choices.choices
                 ]
+                if NOT_STATED in groups:
+                    # Responses whose segment was generalised for k-anonymity when the round closed.
+                    cells.append(Cell(label=str(_("not stated")), **groups[NOT_STATED]))
                 suppress_small_groups(cells, minimum=minimum)
                 result.breakdowns[dimension] = cells
         if cell.n < minimum or not published:
@@ -208,7 +218,6 @@ def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> Ro
         trends = question_trends(codes=[result.question.code for result in results if result.question.is_numeric])
         for result in results:
             result.trend = trends.get(result.question.code, [])
-    answered = survey_round.invitations.filter(answered_on__isnull=False).count()
     return RoundResults(
         survey_round=survey_round,
         invitations=survey_round.invitations.count(),

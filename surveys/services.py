@@ -25,7 +25,8 @@ from stakeholders.filters import ContactFilterSet
 from stakeholders.models import Contact
 from surveys.mails import MailKind
 
-from .models import Answer, Invitation, InvitationToken, Question, Response, RoundStatus, SurveyRound
+from .ballot import ballot_cast, ballots_move, responses_generalise, round_key_share_lock
+from .models import Invitation, InvitationToken, Question, RoundStatus, SurveyRound
 from .selectors import round_targets
 
 TARGET_FILTER_KEYS = {"kind", "scope", "level", "label", "owner"}
@@ -81,11 +82,32 @@ def survey_rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
             survey_round.status = RoundStatus.OPEN
             survey_round.save(update_fields=["status", "updated_at"])
             opened += 1
-    closing = SurveyRound.objects.filter(status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED], closes_at__lte=now)
-    with transaction.atomic():
-        InvitationToken.objects.filter(invitation__round__in=closing).delete()
-        closed = closing.update(status=RoundStatus.CLOSED, updated_at=now)
+    closed = 0
+    while True:
+        with transaction.atomic():
+            # SKIP LOCKED also passes by a round whose ballot is being cast or moved (round_key_share_lock): the next
+            # run closes it, with that ballot in the box or in the results, so the figures are complete.
+            survey_round = (
+                SurveyRound.objects.select_for_update(skip_locked=True)
+                .filter(status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED], closes_at__lte=now)
+                .first()
+            )
+            if survey_round is None:
+                break
+            survey_round_close(survey_round=survey_round, now=now)
+            closed += 1
     return {"opened": opened, "invited": invited, "closed": closed}
+
+
+@transaction.atomic
+def survey_round_close(*, survey_round: SurveyRound, now: datetime) -> None:
+    """Close a round whose time ended: its links die, every waiting ballot moves into the results (in a shuffled
+    batch), and the segments are generalised until each is shared by the round's minimum group size. Only then is
+    the round closed, so its published figures are complete and k-anonymous."""
+    InvitationToken.objects.filter(invitation__round=survey_round).delete()
+    ballots_move(survey_round=survey_round, everything=True)
+    responses_generalise(survey_round=survey_round)
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=RoundStatus.CLOSED, updated_at=now)
 
 
 def _invite(survey_round: SurveyRound) -> int:
@@ -173,7 +195,7 @@ def _awaiting_answer(prefix: str = "") -> Q:
     return Q(
         **{
             f"{prefix}answered_on__isnull": True,
-            f"{prefix}link_used_at__isnull": True,
+            f"{prefix}link_used_on__isnull": True,
             f"{prefix}round__status": RoundStatus.OPEN,
             f"{prefix}round__closes_at__gt": timezone.now(),
         }
@@ -193,12 +215,11 @@ def invitation_token_check(*, token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_token_redeem(*, token: str) -> Invitation | None:
     """Exchange a link's secret for its invitation, once. Unknown, used and expired links all give None."""
-    now = timezone.now()
     found = _live_token(token).values_list("invitation_id", flat=True).first()
     if found is None:
         return None
-    # Conditional: of two visits at the same moment, only one wins the link.
-    if not Invitation.objects.filter(pk=found, link_used_at__isnull=True).update(link_used_at=now):
+    # Conditional: of two visits at the same moment, only one wins the link. The day only, never the moment.
+    if not Invitation.objects.filter(pk=found, link_used_on__isnull=True).update(link_used_on=timezone.localdate()):
         return None
     InvitationToken.objects.filter(invitation_id=found).delete()
     return Invitation.objects.select_related("round__questionnaire", "contact__organisation").get(pk=found)
@@ -208,31 +229,24 @@ def invitation_token_redeem(*, token: str) -> Invitation | None:
 def response_submit(
     *, invitation: Invitation, answers: dict[Question, int | str | None], by_interview: bool = False
 ) -> None:
-    """Store one anonymous response: its round, its answers and the segment; the invitation learns only the day.
+    """Put one anonymous response in the round's ballot box (surveys/ballot.py): its segment and answers, sealed;
+    the invitation learns only the day. The response reaches the results when the ballot job moves it.
 
     Refused: an invitation that is already answered, or whose round is not open.
     """
-    today = timezone.localdate()
-    if invitation.round.status != RoundStatus.OPEN or invitation.round.closes_at <= timezone.now():
+    # A round cannot close while a ballot is on its way into its box, so the close moves every ballot.
+    round_key_share_lock(invitation.round_id)
+    status, closes_at = SurveyRound.objects.values_list("status", "closes_at").get(pk=invitation.round_id)
+    if status != RoundStatus.OPEN or closes_at <= timezone.now():
         raise ValidationError(_("This survey is closed."))
-    if not Invitation.objects.filter(pk=invitation.pk, answered_on__isnull=True).update(answered_on=today):
+    answered = Invitation.objects.filter(pk=invitation.pk, answered_on__isnull=True)
+    if not answered.update(answered_on=timezone.localdate()):
         raise ValidationError(_("This invitation has been answered already."))
     contact = invitation.contact
-    response = Response.objects.create(
-        round=invitation.round,
-        organisation_kind=contact.organisation.kind,
-        organisation_scope=contact.organisation.scope,
-        respondent_level=contact.level,
-    )
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=question,
-            number=value if question.is_numeric else None,
-            text="" if question.is_numeric else str(value),
-        )
-        for question, value in answers.items()
-        if value not in (None, "")
+    ballot_cast(
+        survey_round=invitation.round,
+        segment=(contact.organisation.kind, contact.level, contact.organisation.scope),
+        answers=answers,
     )
     InvitationToken.objects.filter(invitation=invitation).delete()
     if by_interview:

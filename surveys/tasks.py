@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import ballot, services
 
 
 @shared_task
@@ -13,3 +13,8 @@ def survey_rounds_advance() -> dict[str, int]:
 @shared_task
 def survey_reminders_send() -> int:
     return services.survey_reminders_send()
+
+
+@shared_task
+def ballot_box_empty() -> int:
+    return ballot.ballot_box_empty()

@@ -12,7 +12,7 @@ from tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
-ANSWER_TABLES = ["surveys_response", "surveys_answer"]
+ANSWER_TABLES = ["surveys_ballot", "surveys_response", "surveys_answer"]
 IDENTIFYING = ("contact", "invitation", "token", "user", "ip", "agent", "email", "session")
 
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.models import Answer, Invitation, InvitationToken, Response
+from surveys.ballot import ballot_box_empty
+from surveys.models import Answer, Ballot, Invitation, InvitationToken, Response, SurveyRound
 from surveys.services import survey_rounds_advance
 from tests.factories import ContactFactory, InvitationFactory
 from tests.surveys.helpers import answer_form, personal_link
@@ -29,7 +30,7 @@ def test_opening_the_link_only_asks_so_a_mail_scanner_does_not_use_it_up(client)
     link = personal_link(InvitationFactory())
     assert client.get(link).status_code == 200
     assert client.get(link).status_code == 200
-    assert Invitation.objects.get().link_used_at is None
+    assert Invitation.objects.get().link_used_on is None
 
 
 def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(client):
@@ -45,7 +46,7 @@ def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_address(cl
     assert form.status_code == 200
     assert link.split("/")[2] not in form.content.decode()
     assert form["Referrer-Policy"] == "same-origin"
-    assert Invitation.objects.get().link_used_at is not None
+    assert Invitation.objects.get().link_used_on == timezone.localdate()
 
 
 def test_a_used_an_unknown_and_an_expired_link_get_the_same_page(client):
@@ -93,7 +94,7 @@ def test_the_form_is_in_the_invitees_language_and_refuses_incomplete_answers_wit
     assert response.status_code == 200
     assert "Overall grade" in page and 'lang="en"' in page
     assert 'id="q_overall_grade-error"' in page and 'aria-describedby="q_overall_grade-error"' in page
-    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not Ballot.objects.exists() and not Response.objects.exists() and not Answer.objects.exists()
     assert Invitation.objects.get().answered_on is None
 
 
@@ -101,7 +102,7 @@ def test_answers_can_be_saved_and_resumed_then_sent_once(client):
     invitation = InvitationFactory()
     client.post(personal_link(invitation))
     client.post("/s/", {"q_overall_grade": "8", "q_wishes": "Meer overleg", "save": ""})
-    assert not Response.objects.exists()
+    assert not Ballot.objects.exists()
 
     resumed = client.get("/s/").content.decode()
     assert "Meer overleg" in resumed
@@ -110,9 +111,17 @@ def test_answers_can_be_saved_and_resumed_then_sent_once(client):
     done = client.post("/s/", answer_form(overall_grade="8", reliability="4", directing_role="right", wishes="Meer"))
     assert done.status_code == 302 and done["Location"] == "/s/bedankt/"
     assert client.get("/s/bedankt/").status_code == 200
-    assert Response.objects.count() == 1 and Answer.objects.count() == 4
+    assert Ballot.objects.count() == 1 and not Response.objects.exists(), "the answers wait in the ballot box"
     assert Invitation.objects.get().answered_on == timezone.localdate()
     assert client.get("/s/").status_code == 404, "the session ends with the submission"
+    invitation.round.closes_at = timezone.now() - timedelta(seconds=1)
+    invitation.round.save()
+    survey_rounds_advance()
+    assert not Ballot.objects.exists()
+    response = Response.objects.get()
+    assert sorted((answer.question.code, answer.number, answer.text) for answer in response.answers.all()) == [
+        ("directing_role", None, "right"), ("overall_grade", 8, ""), ("reliability", 4, ""), ("wishes", None, "Meer"),
+    ]  # fmt: skip
 
 
 def test_a_researcher_enters_an_interview_that_counts_only_on_the_round(client, researcher):
@@ -125,7 +134,14 @@ def test_a_researcher_enters_an_interview_that_counts_only_on_the_round(client, 
     invitation.refresh_from_db()
     assert invitation.answered_on is not None
     assert invitation.round.interview_responses == 1
-    assert Response.objects.get().answers.get().number == 6
+    assert not Response.objects.exists(), "not before the ballot job moves it"
+    assert ballot_box_empty() == 0, "under the round's minimum group size the ballots wait for more"
+    SurveyRound.objects.filter(pk=invitation.round_id).update(min_group_size=2)
+    second = InvitationFactory(round=invitation.round)
+    client.post(f"/enquetes/uitnodigingen/{second.pk}/interview/", answer_form(overall_grade="9"))
+    assert ballot_box_empty() == 2
+    assert not Ballot.objects.exists()
+    assert sorted(Answer.objects.values_list("number", flat=True)) == [6, 9]
 
 
 def test_only_researchers_enter_interviews(client, liaison_officer):

@@ -190,3 +190,19 @@ def test_open_answers_of_a_question_with_few_answers_are_hidden_even_in_a_large_
     ).delete()
     result = next(result for result in round_results(survey_round=survey_round).questions if result.question == wishes)
     assert result.overall.suppressed and result.open_answers == []
+
+
+def test_the_daily_job_generalises_a_round_closed_before_the_rule_into_a_not_stated_group(survey_round):
+    from surveys.ballot import ballot_box_empty
+
+    ballot_box_empty()
+
+    stored = Response.objects.filter(round=survey_round).values_list(
+        "organisation_kind", "respondent_level", "organisation_scope"
+    )
+    assert sorted(set(stored)) == [("", "", ""), NGO]
+    kinds = {
+        cell.label: cell for cell in grade_of(round_results(survey_round=survey_round)).breakdowns["organisation_kind"]
+    }
+    assert (kinds["ngo"].n, kinds["niet vermeld"].n, kinds["niet vermeld"].mean) == (6, 7, 7.86)
+    assert kinds["rechtspraak"].n == kinds["gemeente"].n == 0

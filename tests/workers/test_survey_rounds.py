@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from surveys.models import Invitation, Response, SurveyRound
+from surveys.models import Ballot, Invitation, Response, SurveyRound
 from surveys.tasks import survey_reminders_send, survey_rounds_advance
 from tests.factories import ContactFactory, SurveyRoundFactory
 from tests.surveys.helpers import answer_form
@@ -47,7 +47,7 @@ def test_a_round_invites_once_reminds_only_who_did_not_answer_and_its_links_die_
     respondent = Client()
     assert respondent.post(link_in(mails_to(smtp, answering.email)[0])).status_code == 302
     respondent.post("/s/", answer_form(overall_grade="7"))
-    assert Response.objects.count() == 1
+    assert Ballot.objects.count() == 1 and not Response.objects.exists(), "sealed in the ballot box until it moves"
 
     Invitation.objects.update(invited_at=timezone.now() - timedelta(days=4))
     survey_reminders_send.delay()
@@ -62,4 +62,5 @@ def test_a_round_invites_once_reminds_only_who_did_not_answer_and_its_links_die_
     survey_rounds_advance.delay()
     wait_for(lambda: SurveyRound.objects.get().status == "closed" and outbox_settled(), timeout=60, what="closing")
     assert len(smtp.messages) == 3, "one reminder at most, as the round says"
+    assert not Ballot.objects.exists() and Response.objects.get().answers.get().number == 7, "moved at the close"
     assert Client().post(link_in(reminder)).status_code == 404
