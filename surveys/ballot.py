@@ -17,20 +17,21 @@ which invitations were answered, and a moment would match `link_used`. So:
 What remains (docs/privacy.md, DPIA): an administrator who watches the live database while a round is open sees a
 ballot arrive with its invitation, but cannot read it without the application's secret key.
 
-The cipher: the `cryptography` package is not a dependency of this project, so the payload is sealed with the
-standard library: a keystream of keyed BLAKE2b blocks over a random nonce and a counter (a PRF in counter mode),
-then an HMAC-SHA256 over the round, the nonce and the ciphertext (encrypt-then-MAC). AES-GCM from `cryptography`
-would be the drop-in replacement (the version byte leaves room for it).
+The cipher is AES-256-GCM from `cryptography`, with the version byte and the round as associated data, so a ballot
+copied into another round does not open; its key is derived from SECRET_KEY with HKDF, and SECRET_KEY_FALLBACKS
+still open ballots sealed before a key rotation.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 from collections import Counter
 from collections.abc import Mapping
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -40,8 +41,7 @@ from .models import NOT_STATED, Answer, Ballot, Question, Response, RoundStatus,
 logger = logging.getLogger(__name__)
 
 VERSION = b"\x01"
-NONCE_BYTES = 16
-TAG_BYTES = 32
+NONCE_BYTES = 12  # GCM's own nonce size
 MIN_SEALED_BYTES = 4096
 
 # (kind of organisation, level, scope): the respondent's segment, in this order.
@@ -56,25 +56,13 @@ FULLY_SUPPRESSED: Segment = (NOT_STATED, NOT_STATED, NOT_STATED)
 # Sealing.
 
 
-def _keys(secret: str) -> tuple[bytes, bytes]:
-    master = hmac.new(secret.encode(), b"surveys.ballot", hashlib.sha256).digest()
-    return (
-        hmac.new(master, b"encrypt", hashlib.sha256).digest(),
-        hmac.new(master, b"authenticate", hashlib.sha256).digest(),
-    )
+def _cipher(secret: str) -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"surveys.ballot").derive(secret.encode())
+    return AESGCM(key)
 
 
-def _xor_keystream(key: bytes, nonce: bytes, data: bytes) -> bytes:
-    blocks = (len(data) + 63) // 64
-    stream = b"".join(
-        hashlib.blake2b(nonce + counter.to_bytes(8, "big"), key=key, digest_size=64).digest()
-        for counter in range(blocks)
-    )[: len(data)]
-    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
-
-
-def _tag(key: bytes, round_id: int, nonce: bytes, cipher: bytes) -> bytes:
-    return hmac.new(key, VERSION + round_id.to_bytes(8, "big") + nonce + cipher, hashlib.sha256).digest()
+def _associated_data(round_id: int) -> bytes:
+    return VERSION + round_id.to_bytes(8, "big")
 
 
 def ballot_seal(payload: Mapping, *, round_id: int) -> bytes:
@@ -83,29 +71,23 @@ def ballot_seal(payload: Mapping, *, round_id: int) -> bytes:
     size = MIN_SEALED_BYTES
     while size < len(plain):
         size *= 2
-    plain = plain.ljust(size, b" ")
-    encrypt_key, authenticate_key = _keys(settings.SECRET_KEY)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    cipher = _xor_keystream(encrypt_key, nonce, plain)
-    return VERSION + nonce + cipher + _tag(authenticate_key, round_id, nonce, cipher)
+    cipher = _cipher(settings.SECRET_KEY).encrypt(nonce, plain.ljust(size, b" "), _associated_data(round_id))
+    return VERSION + nonce + cipher
 
 
 def ballot_open(sealed: bytes, *, round_id: int) -> dict:
     """The payload of a sealed ballot of this round; ValueError if it was changed, moved to another round, or sealed
     with a key that is neither SECRET_KEY nor one of SECRET_KEY_FALLBACKS."""
     sealed = bytes(sealed)
-    version, nonce, cipher, tag = (
-        sealed[:1],
-        sealed[1 : 1 + NONCE_BYTES],
-        sealed[1 + NONCE_BYTES : -TAG_BYTES],
-        sealed[-TAG_BYTES:],
-    )
+    version, nonce, cipher = sealed[:1], sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
     if version != VERSION:
         raise ValueError("unknown ballot version")
     for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
-        encrypt_key, authenticate_key = _keys(secret)
-        if hmac.compare_digest(tag, _tag(authenticate_key, round_id, nonce, cipher)):
-            return json.loads(_xor_keystream(encrypt_key, nonce, cipher))
+        try:
+            return json.loads(_cipher(secret).decrypt(nonce, cipher, _associated_data(round_id)))
+        except InvalidTag:
+            continue
     raise ValueError("the ballot cannot be opened")
 
 
