@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from crm.web.views import safe_next
 
 from .forms import SecondFactorForm
+from .security_log import password_change_refused
 from .two_factor import totp_confirm, totp_device, totp_key_text, totp_qr_svg
 
 
@@ -24,3 +26,11 @@ def two_factor(request):
     if setting_up:
         context |= {"qr_svg": totp_qr_svg(device), "key": totp_key_text(device)}
     return render(request, "registration/two_factor.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; a refused attempt goes to the security log (a success is logged when the password is saved)."""
+
+    def form_invalid(self, form):
+        password_change_refused(request=self.request)
+        return super().form_invalid(form)

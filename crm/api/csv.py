@@ -7,6 +7,8 @@ import json
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
+from crm.spreadsheet import CONTENT_TYPE, DIALECT
+
 from .problems import camel
 
 
@@ -22,7 +24,8 @@ class CsvRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-# A cell that starts with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
+# A cell that starts with one of these is a formula to a spreadsheet (tab and carriage return go before one); a
+# leading apostrophe keeps it text. Separators and quotes inside a cell are kept there by quoting (crm/spreadsheet.py).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 2000
 
@@ -40,6 +43,9 @@ class CsvListMixin:
 
     csv_excluded_fields = ("contacts", "follow_ups")
 
+    def csv_before_streaming(self, request, queryset) -> None:
+        """Called before the first row goes out: a list of personal data records here who reads it."""
+
     def get_renderers(self):
         renderers = super().get_renderers()
         return [*renderers, CsvRenderer()] if getattr(self, "action", "list") == "list" else renderers
@@ -48,13 +54,14 @@ class CsvListMixin:
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        self.csv_before_streaming(request, queryset)
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
         columns = [name for name in serializer_class(context=context).fields if name not in self.csv_excluded_fields]
 
         def lines():
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = csv.writer(buffer, dialect=DIALECT)
             writer.writerow([camel(column) for column in columns])
             for row in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
                 data = serializer_class(row, context=context).data
@@ -63,7 +70,7 @@ class CsvListMixin:
                 buffer.seek(0)
                 buffer.truncate()
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPE)
         resource = request.path.rstrip("/").rsplit("/", 1)[-1]
         response["Content-Disposition"] = f'attachment; filename="{resource}.csv"'
         return response
