@@ -42,6 +42,7 @@ class AccountsConfig(AppConfig):
             pre_save.connect(security_log.privileges_before_save, sender=model, dispatch_uid=uid)
             post_save.connect(security_log.privileges_saved, sender=model, dispatch_uid=uid)
             post_delete.connect(security_log.privileges_deleted, sender=model, dispatch_uid=uid)
+        post_save.connect(security_log.password_saved, sender=user, dispatch_uid="security-password")
         for relation in (user.groups, user.user_permissions, Group.permissions):
             m2m_changed.connect(
                 security_log.memberships_changed, sender=relation.through, dispatch_uid=f"security-{relation.field}"

@@ -172,6 +172,19 @@ def privileges_deleted(sender, instance, **kwargs):
     security_event(action=PRIVILEGE_CHANGE, result=SUCCESS, object=f"{_label(instance)}:{instance.pk} deleted")
 
 
+def password_saved(sender, instance, created, raw=False, **kwargs):
+    """A user's password was set (their own change, an administrator's, `manage.py changepassword`): set_password
+    leaves the new password on the instance until the save, so a mere re-hash at login does not count."""
+    if raw or created or getattr(instance, "_password", None) is None:
+        return
+    security_event(action="password.change", result=SUCCESS, object=f"user:{instance.pk}")
+
+
+def password_change_refused(*, request) -> None:
+    """The change-password form refused: a wrong current password (someone at an unlocked screen) or a weak one."""
+    security_event(action="password.change", result=FAILURE, request=request, object=f"user:{request.user.pk}")
+
+
 def token_revoked(*, token) -> None:
     """Called by api_token_revoke: a conditional UPDATE, which sends no signal."""
     security_event(action=PRIVILEGE_CHANGE, result=SUCCESS, object=f"api-token:{token.pk} revoked")

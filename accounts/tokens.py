@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
-from .security_log import token_revoked
+from .security_log import FAILURE, security_event, token_revoked
 
 if TYPE_CHECKING:
     # The model of AUTH_USER_MODEL, as the django-stubs plugin resolves it.
@@ -68,6 +68,17 @@ def api_token_revoke(*, token: ApiToken) -> None:
         token_revoked(token=token)
 
 
+def _token_refused(request, what: str, token: ApiToken | None = None) -> None:
+    """A refused bearer token in the security log: someone guessing tokens, or a system using an old one."""
+    security_event(
+        action="api.token",
+        result=FAILURE,
+        request=request,
+        actor=token.user if token is not None else "",
+        object=what,
+    )
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -77,6 +88,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower():
             return None
         if len(header) != 2:
+            _token_refused(request, "malformed")
             raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer <token>."))
         token = (
             ApiToken.objects.select_related("user").filter(digest=_digest(header[1])).first()
@@ -84,6 +96,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             else None
         )
         if token is None or not token.is_usable or not token.user.is_active:
+            # The log names a known token by its id and its user, never by any part of what the client sent.
+            _token_refused(request, "unknown" if token is None else f"api-token:{token.pk}", token)
             raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
         now = timezone.now()
         ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(

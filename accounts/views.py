@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from crm.web.views import safe_next
 
 from .enrolment import enrolment_finish, enrolment_granted, enrolment_link_redeem, enrolment_link_send
 from .forms import AppCodeForm, SecondFactorForm
+from .security_log import password_change_refused
 from .two_factor import (
     recovery_codes_issue,
     recovery_codes_left,
@@ -139,3 +141,11 @@ def two_factor_settings(request):
         "form": form,
     }
     return render(request, "registration/two_factor_settings.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; a refused attempt goes to the security log (a success is logged when the password is saved)."""
+
+    def form_invalid(self, form):
+        password_change_refused(request=self.request)
+        return super().form_invalid(form)

@@ -12,7 +12,9 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
+
+from crm.spreadsheet import SpreadsheetCSV
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
@@ -132,8 +134,16 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Locked: this user name from this address, so nobody can lock a colleague out from elsewhere.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked: this user name from this address after AXES_FAILURE_LIMIT failures; this address, whatever the names,
+# and this user name, whatever the addresses, each after a limit of its own (accounts/lockout.py), so a password
+# sprayer is stopped both ways while a colleague's guesser from elsewhere needs many more tries to lock them out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+LOCKOUT_FAILURE_LIMITS = [
+    AXES_FAILURE_LIMIT,
+    env.int("LOCKOUT_ADDRESS_FAILURE_LIMIT", default=30),
+    env.int("LOCKOUT_USERNAME_FAILURE_LIMIT", default=20),
+]
+AXES_HANDLER = "accounts.lockout.PerParameterLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind the TLS proxy the client's address is the one the proxy appends to X-Forwarded-For. The header is read
@@ -335,7 +345,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_FORMATS = [CSV, XLSX]
+# CSV with `;` between quoted cells, for Dutch spreadsheets (crm/spreadsheet.py).
+IMPORT_FORMATS = [SpreadsheetCSV, XLSX]
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -388,10 +399,13 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "security_json": {"()": "accounts.security_log.SecurityJsonFormatter"},
     },
+    # Survey link tokens never reach a log line ("Not Found: /s/<token>/" becomes "/s/[redacted]/"): crm/logs.py.
+    "filters": {"redact_secret_paths": {"()": "crm.logs.RedactSecretPaths"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secret_paths"]},
         "security": {
             "formatter": "security_json",
+            "filters": ["redact_secret_paths"],
             **(
                 {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}
                 if SECURITY_LOG_FILE
@@ -403,6 +417,10 @@ LOGGING = {
         "crm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         # django-axes' own lines repeat what the security log says; its warnings (lockouts) still show.
         "axes": {"level": "WARNING"},
+        # Django's lines go through the filtered handler only: its default one (with DEBUG on) would repeat them
+        # unfiltered. runserver's request lines (make run) too.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from accounts import passkeys
-from accounts.views import two_factor, two_factor_enrol, two_factor_recovery_codes, two_factor_settings
+from accounts.views import (
+    PasswordChangeView,
+    two_factor,
+    two_factor_enrol,
+    two_factor_recovery_codes,
+    two_factor_settings,
+)
 from crm import health
 from crm.api.problems import not_found, server_error
 from crm.web.views import page_prose
@@ -27,7 +34,7 @@ urlpatterns = [
     path("tweestapsverificatie/herstelcodes/", two_factor_recovery_codes, name="two-factor-recovery-codes"),
     path("tweestapsverificatie/beheer/", two_factor_settings, name="two-factor-settings"),
     path("tweestapsverificatie/passkeys/", include(passkeys)),
-    path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord/", PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("instellingen/", mail_preferences, name="mail-preferences"),
     path("toegankelijkheid/", page_prose("accessibility", _("Accessibility statement")), name="accessibility"),
@@ -40,6 +47,10 @@ urlpatterns = [
     path("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("api/v1/", include("stakeholders.api.urls")),
     path("api/v1/", include("surveys.api.urls")),
+    # Last: any other address under /api/ answers the API's problem+json 404, also with DEBUG on (where Django would
+    # answer its HTML debug page instead of calling handler404). It writes nothing, so no CSRF check (which would
+    # answer a PATCH with a session cookie with an HTML 403 instead).
+    re_path(r"^api/", csrf_exempt(not_found), name="api-not-found"),
 ]
 
 handler404 = not_found

@@ -5,11 +5,8 @@ set -eu
 case "${1:-web}" in
   web)
     python manage.py migrate --noinput
-    exec gunicorn crm.wsgi:application \
-      --bind 0.0.0.0:8000 \
-      --workers "${GUNICORN_WORKERS:-3}" \
-      --access-logfile - \
-      --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}"
+    # Binding, workers, proxies and the access log (without survey link tokens): docker/gunicorn.conf.py.
+    exec gunicorn --config docker/gunicorn.conf.py crm.wsgi:application
     ;;
   worker)
     exec celery -A crm worker --loglevel INFO --concurrency "${CELERY_CONCURRENCY:-2}"

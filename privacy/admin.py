@@ -7,7 +7,7 @@ from .models import AccessRecord
 class AccessRecordAdmin(admin.ModelAdmin):
     """The access audit, to read only: the database refuses changes anyway, so admin offers none."""
 
-    list_display = ["at", "actor_username", "action", "contact_id", "origin"]
+    list_display = ["at", "actor_username", "action", "contact_id", "persons", "query", "origin"]
     list_filter = ["action", "at"]
     # contact_id__exact compares the id as text, so a search for a name finds nothing instead of failing.
     search_fields = ["actor_username", "contact_id__exact"]

@@ -6,7 +6,9 @@ itself, kept for RETENTION_DAYS["audit"] and read in admin. The table is append-
 delete a row (crm/migrations/0004_access_audit.py), except the deletion of expired rows here.
 """
 
+import unicodedata
 from datetime import datetime, timedelta
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -27,6 +29,29 @@ def access_record(*, request, action: str, contact) -> AccessRecord:
         actor_username=user.get_username(),
         action=action,
         contact_id=contact.pk,
+        origin=client_address(request) or None,
+    )
+
+
+def _what(request) -> str:
+    """The list's address and filter as a person reads them, made safe: decoded, without control characters (no line
+    breaks to forge a row in an export of the audit), cut to the field's length."""
+    query = request.META.get("QUERY_STRING", "")
+    text = unquote_plus(f"{request.path}?{query}" if query else request.path, errors="replace")
+    text = "".join(char if unicodedata.category(char)[0] != "C" else " " for char in text)
+    return text[: AccessRecord._meta.get_field("query").max_length]
+
+
+def access_list_record(*, request, persons: int) -> AccessRecord:
+    """Record that the request's user was shown a list of `persons` contact persons' data (a page of a list, a CSV,
+    an export): one row per request, with the list's address and filter. Call it before the data is sent."""
+    user = request.user
+    return AccessRecord.objects.create(
+        actor_id=user.pk,
+        actor_username=user.get_username(),
+        action=AccessAction.LIST,
+        query=_what(request),
+        persons=persons,
         origin=client_address(request) or None,
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.audit import access_record
+from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import selectors, services
@@ -47,11 +47,19 @@ class Writes:
     """The services an admin page or inline writes through: create(**fields), change(<keyword>=row, **changed
     fields), remove(<keyword>=row). Admin's own hooks would save and delete the rows themselves."""
 
-    def __init__(self, keyword: str, create, change, remove):
-        self.keyword, self.create, self._change, self._remove = keyword, create, change, remove
+    def __init__(self, keyword: str, create, change, remove, *, takes_actor: bool = False):
+        self.keyword, self._create, self._change, self._remove = keyword, create, change, remove
+        # Whether the services take the acting user (`actor=`), whose rights decide what they allow.
+        self.takes_actor = takes_actor
 
-    def change(self, instance, fields: dict):
-        return self._change(**{self.keyword: instance}, **fields)
+    def _actor(self, request) -> dict:
+        return {"actor": request.user} if self.takes_actor and request is not None else {}
+
+    def create(self, request=None, **fields):
+        return self._create(**self._actor(request), **fields)
+
+    def change(self, instance, fields: dict, request=None):
+        return self._change(**{self.keyword: instance}, **self._actor(request), **fields)
 
     def remove(self, instance) -> None:
         self._remove(**{self.keyword: instance})
@@ -72,9 +80,9 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved = self.writes.change(obj, {name: form.cleaned_data[name] for name in form.changed_data})
+            saved = self.writes.change(obj, {name: form.cleaned_data[name] for name in form.changed_data}, request)
         else:
-            saved = self.writes.create(**form.cleaned_data)
+            saved = self.writes.create(request, **form.cleaned_data)
         _adopt(obj, saved)
         # The service has set the many-to-many fields; admin's history revert would set them again behind it.
         form.save_m2m = lambda: None
@@ -169,11 +177,29 @@ class OutgoingRelationInline(admin.TabularInline):
     verbose_name_plural = _("relations to other organisations")
 
 
+class OrganisationAdminForm(ServiceForm):
+    actor = None  # the user of the request (OrganisationAdmin.get_form)
+
+    def service_rules(self, cleaned_data):
+        if "owner" in self.changed_data or self.instance.pk is None:
+            # self.instance is still the stored row here: the form writes its values onto it after clean().
+            services.organisation_owner_validate(
+                actor=self.actor,
+                organisation=self.instance if self.instance.pk is not None else None,
+                owner=cleaned_data.get("owner"),
+            )
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExportHistoryAdmin):
     writes = Writes(
-        "organisation", services.organisation_create, services.organisation_update, services.organisation_delete
+        "organisation",
+        services.organisation_create,
+        services.organisation_update,
+        services.organisation_delete,
+        takes_actor=True,
     )
+    form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "scope", "tier", "owner", "next_contact_due_on", "status"]
@@ -206,6 +232,10 @@ class OrganisationAdmin(ImportExportHistoryAdmin):
         (_("Stakeholder map"), {"fields": ["influence", "interest"]}),
         (_("Other"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
 
 @admin.register(OrganisationRelation)
@@ -241,6 +271,19 @@ class ContactAdmin(ImportExportHistoryAdmin):
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, contact):
         return contact.full_name
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # The page of names, addresses and organisations is a list of persons' data: recorded before it renders.
+            access_list_record(request=request, persons=len(changelist.result_list))
+        return response
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # Every exported row is a person: the export is recorded before the file is made.
+        access_list_record(request=request, persons=queryset.count())
+        return super().get_export_data(file_format, request, queryset, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         contact = self.get_object(request, unquote(object_id)) if request.method == "GET" else None

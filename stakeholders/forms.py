@@ -53,6 +53,13 @@ class OrganisationForm(StyledModelForm):
         fields = ORGANISATION_FIELDS
         widgets = {"next_contact_planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_perm("stakeholders.assign_owner_organisation"):
+            # Shown, not chosen: a posted value is ignored (and the service would refuse it anyway).
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = _("Only a coordinator can assign or change the liaison officer.")
+
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ORGANISATION_FIELDS}
 

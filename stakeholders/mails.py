@@ -9,3 +9,4 @@ class MailKind(models.TextChoices):
     FOLLOW_UP_REMINDER = "follow_up_reminder", _("follow-up reminder")
     COORDINATOR_SUMMARY = "coordinator_summary", _("weekly coordinator summary")
     OWNER_ASSIGNED = "owner_assigned", _("new organisation to look after")
+    OWNER_UNASSIGNED = "owner_unassigned", _("organisation handed to another liaison officer")

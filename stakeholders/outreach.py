@@ -237,3 +237,23 @@ def owner_assigned_notify(*, organisation: Organisation) -> int:
             )
         ]
     )
+
+
+def owner_unassigned_notify(*, organisation: Organisation, previous_owner) -> int:
+    """Tell a liaison officer that an organisation is no longer theirs, and who has it now (in the transaction that
+    made it so): an officer who did not ask for it learns at once that someone took it."""
+    if previous_owner is None:
+        return 0
+    today = timezone.localdate()
+    key = f"owner-unassigned:{organisation.pk}:{previous_owner.pk}:{organisation.owner_id}:{today.isoformat()}"
+    return outbox_enqueue(
+        mails=[
+            Mail(
+                key=key,
+                kind=MailKind.OWNER_UNASSIGNED,
+                template="emails/owner_unassigned",
+                context={"organisation": organisation, "new_owner": organisation.owner},
+                user=previous_owner,
+            )
+        ]
+    )

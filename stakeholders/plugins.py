@@ -28,6 +28,11 @@ def register() -> None:
     for record in RECORDS:
         role_grants_register(record, {COORDINATORS: EDIT, LIAISON_OFFICERS: EDIT, RESEARCHERS: ("view",),
                                       READ_ONLY: ("view",)})  # fmt: skip
+    # Only coordinators (and administrators) assign an organisation's liaison officer, who sees its confidential
+    # interactions; a liaison officer who could name themselves would see a colleague's.
+    role_grants_register(
+        "stakeholders.organisation", {COORDINATORS: (*EDIT, "assign_owner")}, own_actions=("assign_owner",)
+    )
     role_grants_register(
         "stakeholders.contact", {COORDINATORS: (*EDIT, "export", "erase")}, own_actions=("export", "erase")
     )
@@ -48,6 +53,7 @@ def register() -> None:
         (MailKind.FOLLOW_UP_REMINDER, "follow_up_reminders", False),
         (MailKind.COORDINATOR_SUMMARY, "coordinator_summary", False),
         (MailKind.OWNER_ASSIGNED, "notifications", False),
+        (MailKind.OWNER_UNASSIGNED, "notifications", False),
     ):
         mail_kind_register(RegisteredKind(kind.value, kind.label, preference=preference, off=off))
     contact_opt_out_register(lambda contact_id: services.contact_mail_opt_out(contact_id=contact_id))

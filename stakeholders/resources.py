@@ -51,6 +51,8 @@ class ServiceResource(FormulaSafeResource):
     create_service = None
     update_service = None
     instance_keyword = None
+    # Whether the services take the acting user (`actor=`): admin's import passes its user as `user`.
+    takes_actor = False
 
     def imported_fields(self, instance, row) -> dict:
         fields = {}
@@ -65,6 +67,8 @@ class ServiceResource(FormulaSafeResource):
         if not self._is_using_transactions(kwargs) and self._is_dry_run(kwargs):
             return  # a dry run without a transaction to roll back writes nothing
         fields = self.imported_fields(instance, row)
+        if self.takes_actor:
+            fields["actor"] = kwargs["user"]
         if is_create:
             saved = type(self).create_service(**fields)
         else:
@@ -85,6 +89,7 @@ class OrganisationResource(ServiceResource):
     create_service = services.organisation_create
     update_service = services.organisation_update
     instance_keyword = "organisation"
+    takes_actor = True
     owner = fields.Field(
         attribute="owner", column_name="owner", widget=KnownForeignKeyWidget(get_user_model(), "username")
     )

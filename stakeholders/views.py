@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from crm.templatetags.people import person
 from crm.web.forms import errors_to_form
 from crm.web.views import PAGE_SIZE, allowed, filtered_page, safe_next
-from privacy.audit import access_record
+from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import map as stakeholder_map
@@ -74,12 +74,16 @@ def organisation_list(request):
 @allowed("stakeholders.view_organisation")
 def organisation_detail(request, pk):
     organisation = get_object_or_404(selectors.organisation_detail(), pk=pk)
+    contacts = list(organisation.contacts.order_by("last_name", "first_name", "id"))
+    if contacts:
+        # The page lists its contact persons: a list of their data, recorded.
+        access_list_record(request=request, persons=len(contacts))
     return render(
         request,
         "stakeholders/organisation_detail.html",
         {
             "organisation": organisation,
-            "contacts": organisation.contacts.order_by("last_name", "first_name", "id"),
+            "contacts": contacts,
             "timeline": Paginator(
                 selectors.organisation_timeline(organisation=organisation, user=request.user), PAGE_SIZE
             ).get_page(request.GET.get("page")),
@@ -93,10 +97,10 @@ def organisation_detail(request, pk):
 
 @allowed("stakeholders.add_organisation")
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None, initial={"owner": request.user})
+    form = OrganisationForm(request.POST or None, initial={"owner": request.user}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_create(**form.service_fields())
+            organisation = services.organisation_create(actor=request.user, **form.service_fields())
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -108,12 +112,14 @@ def organisation_create(request):
 @allowed("stakeholders.change_organisation")
 def organisation_update(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             # A fresh copy: the form has already written its values onto `organisation`, and the service
             # compares old and new (a new owner is told).
-            services.organisation_update(organisation=Organisation.objects.get(pk=pk), **form.service_fields())
+            services.organisation_update(
+                organisation=Organisation.objects.get(pk=pk), actor=request.user, **form.service_fields()
+            )
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -184,6 +190,8 @@ def contact_list(request):
         queryset=selectors.contacts_list().order_by("last_name", "id"),
         widgets={"owner": _officer_picker()},
     )
+    # A page of contact persons, whatever the filter found: one access record with the filter and how many.
+    access_list_record(request=request, persons=len(page.object_list))
     return render(request, "stakeholders/contact_list.html", {"filter": filterset, "page": page})
 
 

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.api.csv import csv_safe
+from crm.spreadsheet import DIALECT
 from crm.web.client import client_address
 from crm.web.views import PAGE_SIZE, allowed, filtered_page
+from privacy.audit import access_list_record
 
 from . import selectors, services
 from .filters import SurveyRoundFilterSet
@@ -153,6 +155,8 @@ def round_detail(request, round_id):
     else:
         people = selectors.round_invitations(survey_round=survey_round)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page names contact persons and their organisations: a list of their data, recorded.
+    access_list_record(request=request, persons=len(page.object_list))
     return render(request, "surveys/round_detail.html", {"round": survey_round, "page": page})
 
 
@@ -184,7 +188,7 @@ def results_csv(request, round_id):
     outcome = round_results(survey_round=survey_round)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-round-{survey_round.pk}-results.csv"'
-    writer = csv.writer(response)
+    writer = csv.writer(response, dialect=DIALECT)
     writer.writerow(["question", "text", "breakdown", "group", "n", "mean", "sd", "suppressed"])
     for result in outcome.questions:
         rows = [("", result.overall)] + [

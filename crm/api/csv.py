@@ -9,6 +9,8 @@ from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import Serializer
 
+from crm.spreadsheet import CONTENT_TYPE, DIALECT
+
 from .problems import camel
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ class CsvRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-# A cell that starts with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text.
+# A cell that starts with one of these is a formula to a spreadsheet (tab and carriage return go before one); a
+# leading apostrophe keeps it text. Separators and quotes inside a cell are kept there by quoting (crm/spreadsheet.py).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 2000
 
@@ -48,6 +51,9 @@ class CsvListMixin(_ListViewBase):
 
     csv_excluded_fields = ("contacts", "follow_ups")
 
+    def csv_before_streaming(self, request, queryset) -> None:
+        """Called before the first row goes out: a list of personal data records here who reads it."""
+
     def get_renderers(self):
         renderers = super().get_renderers()
         return [*renderers, CsvRenderer()] if getattr(self, "action", "list") == "list" else renderers
@@ -56,6 +62,7 @@ class CsvListMixin(_ListViewBase):
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        self.csv_before_streaming(request, queryset)
         serializer_class = cast(type[Serializer], self.get_serializer_class())  # a resource's, not a list serializer
         context = self.get_serializer_context()
         # Iterating the fields gives their names, not the Field objects the stubs say (BindingDict.__iter__).
@@ -64,7 +71,7 @@ class CsvListMixin(_ListViewBase):
 
         def lines():
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = csv.writer(buffer, dialect=DIALECT)
             writer.writerow([camel(column) for column in columns])
             for row in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
                 data = serializer_class(row, context=context).data
@@ -73,7 +80,7 @@ class CsvListMixin(_ListViewBase):
                 buffer.seek(0)
                 buffer.truncate()
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPE)
         resource = request.path.rstrip("/").rsplit("/", 1)[-1]
         response["Content-Disposition"] = f'attachment; filename="{resource}.csv"'
         return response

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from crm.api.csv import CsvListMixin
 from crm.api.views import CreateThroughService, UpdateThroughService
-from privacy.audit import access_record
+from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from .. import selectors, services
@@ -37,6 +37,20 @@ class ResourceViewSet(CsvListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     """List (as JSON pages or CSV) and retrieve; the writes come from the service mixins."""
 
 
+class ContactListAudit:
+    """A list of contact persons shows the data of many at once: each request writes one access record with the
+    list's address and filter and how many persons it held (the page, or every row of the CSV), before anything is
+    sent (privacy/audit.py)."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        access_list_record(request=self.request, persons=len(page) if page is not None else queryset.count())
+        return page
+
+    def csv_before_streaming(self, request, queryset) -> None:
+        access_list_record(request=request, persons=queryset.count())
+
+
 @extend_schema_view(list=extend_schema(parameters=[EXPAND]), retrieve=extend_schema(parameters=[EXPAND]))
 class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     serializer_class = OrganisationSerializer
@@ -49,6 +63,10 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     def get_queryset(self):
         return selectors.organisations_list(with_contacts=self.expands_contacts())
 
+    def service_arguments(self, validated_data: dict) -> dict:
+        # Who asks decides whether the liaison officer may change (services.organisation_owner_validate).
+        return {**validated_data, "actor": self.request.user}
+
     def expands_contacts(self) -> bool:
         expand = self.request.query_params.get("expand")
         if expand not in (None, "contactpersonen"):
@@ -58,8 +76,17 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "expand_contacts": self.expands_contacts()}
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.expands_contacts() and page is not None:
+            # The organisations' contact persons come along (prefetched): a list of their data, recorded.
+            access_list_record(
+                request=self.request, persons=sum(len(organisation.contacts.all()) for organisation in page)
+            )
+        return page
 
-class ContactViewSet(UpdateThroughService, ResourceViewSet):
+
+class ContactViewSet(ContactListAudit, UpdateThroughService, ResourceViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
     queryset = selectors.contacts_list()
@@ -73,7 +100,7 @@ class ContactViewSet(UpdateThroughService, ResourceViewSet):
         return Response(self.get_serializer(contact).data)
 
 
-class OrganisationContactsView(CsvListMixin, generics.ListAPIView):
+class OrganisationContactsView(ContactListAudit, CsvListMixin, generics.ListAPIView):
     """The contact persons of one organisation."""
 
     serializer_class = ContactSerializer

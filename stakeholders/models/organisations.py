@@ -115,6 +115,8 @@ class Organisation(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # Who looks after an organisation decides who sees its confidential interactions: coordinators assign it.
+        permissions = [("assign_owner_organisation", _("Can assign or change the liaison officer"))]
         constraints = [
             one_of("kind", OrganisationKind),
             one_of("scope", Scope),

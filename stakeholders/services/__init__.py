@@ -16,6 +16,7 @@ from .interactions import (
 from .organisations import (
     organisation_create,
     organisation_delete,
+    organisation_owner_validate,
     organisation_update,
     relation_create,
     relation_delete,
@@ -45,6 +46,7 @@ __all__ = [
     "organisation_outreach_refresh",
     "organisation_create",
     "organisation_update",
+    "organisation_owner_validate",
     "organisation_delete",
     "relation_create",
     "relation_update",

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def rows(response) -> list[dict]:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()), delimiter=";"))
 
 
 def test_filtered_list_comes_as_csv_with_every_matching_row(api):

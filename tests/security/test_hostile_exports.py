@@ -34,7 +34,7 @@ def live_formulas(cells) -> list[str]:
 
 
 def csv_cells(content: str) -> list[str]:
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     return [cell for row in rows[1:] for cell in row]
 
 

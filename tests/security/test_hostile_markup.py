@@ -231,7 +231,7 @@ def test_markup_in_an_organisation_name_is_escaped_in_the_outreach_digest(liaiso
 
 @pytest.mark.parametrize("markup", PAYLOADS)
 def test_markup_in_an_organisation_name_is_escaped_in_the_owner_assigned_mail(liaison_officer, markup):
-    services.organisation_create(name=MARKUP[markup][0], kind="ngo", scope="local", owner=liaison_officer)
+    services.organisation_create(actor=None, name=MARKUP[markup][0], kind="ngo", scope="local", owner=liaison_officer)
 
     mail = OutboxMessage.objects.get(user=liaison_officer, kind=MailKind.OWNER_ASSIGNED)
     assert_escaped(mail.body_html, markup, "owner-assigned html")
@@ -261,7 +261,10 @@ def test_markup_in_a_contact_and_organisation_name_is_escaped_in_the_survey_invi
 
 def test_a_name_with_line_breaks_cannot_add_headers_to_a_mail(liaison_officer):
     services.organisation_create(
-        name="Stichting Doel\r\nBcc: attacker@evil.example\r\n\r\n<b>body</b>", kind="ngo", owner=liaison_officer
+        actor=None,
+        name="Stichting Doel\r\nBcc: attacker@evil.example\r\n\r\n<b>body</b>",
+        kind="ngo",
+        owner=liaison_officer,
     )
 
     mail = OutboxMessage.objects.get(kind=MailKind.OWNER_ASSIGNED)
@@ -277,7 +280,7 @@ def test_a_name_with_line_breaks_cannot_add_headers_to_a_mail(liaison_officer):
 )
 def test_a_mail_subject_is_plain_text_so_a_name_in_it_is_not_html_escaped(liaison_officer, make_mail, name):
     if make_mail == "owner-assigned":
-        services.organisation_create(name=name, kind="ngo", owner=liaison_officer)
+        services.organisation_create(actor=None, name=name, kind="ngo", owner=liaison_officer)
     else:
         SurveyRoundFactory(name=name)
         outbox_enqueue(mails=survey_invitation_mails([ContactFactory()]))

@@ -182,8 +182,8 @@ def test_the_coordinator_summary_counts_contacts_per_kind_and_compares_overdue_w
 
 def test_a_new_owner_hears_of_their_organisation_once(liaison_officer):
     organisation = OrganisationFactory(owner=None)
-    services.organisation_update(organisation=organisation, owner=liaison_officer)
-    services.organisation_update(organisation=organisation, owner=liaison_officer, notes="changed")
+    services.organisation_update(organisation=organisation, actor=None, owner=liaison_officer)
+    services.organisation_update(organisation=organisation, actor=None, owner=liaison_officer, notes="changed")
     message = OutboxMessage.objects.get()
     assert (message.user, message.kind) == (liaison_officer, MailKind.OWNER_ASSIGNED)
     assert organisation.name in message.subject
