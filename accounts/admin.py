@@ -1,12 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken
-from .tokens import api_token_create, api_token_delete, api_token_revoke, api_token_update
+from .tokens import api_token_create, api_token_delete, api_token_expiry_validate, api_token_revoke, api_token_update
+
+
+class ApiTokenForm(forms.ModelForm):
+    """Shows the service's rule on the expiry beside the field, before the save."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "expires_at" in self.changed_data:
+            try:
+                api_token_expiry_validate(expires_at=cleaned_data.get("expires_at"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    form = ApiTokenForm
     list_display = ["name", "user", "prefix", "read_only", "created_at", "expires_at", "revoked_at", "last_used_at"]
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -25,6 +26,12 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def api_token_expiry_validate(*, expires_at: datetime | None) -> None:
+    """A token is made, or its expiry changed, only to expire in the future: anything else is a mistake."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("Choose a moment in the future.")})
+
+
 def api_token_create(
     *,
     user: "_User",
@@ -36,8 +43,9 @@ def api_token_create(
     """Create a token and return it with its secret, which is not stored and cannot be shown again.
 
     The expiry is part of the one insert, so the security log's line for the new token states it."""
-    if expires_in_days:
+    if expires_in_days is not None:
         expires_at = timezone.now() + timedelta(days=expires_in_days)
+    api_token_expiry_validate(expires_at=expires_at)
     secret = "crm_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -52,6 +60,8 @@ def api_token_create(
 
 def api_token_update(*, token: ApiToken, name: str, expires_at: datetime | None) -> ApiToken:
     """Rename a token or change its expiry; its owner and rights are fixed (make a new token instead)."""
+    if expires_at != ApiToken.objects.values_list("expires_at", flat=True).get(pk=token.pk):
+        api_token_expiry_validate(expires_at=expires_at)
     token.name = name
     token.expires_at = expires_at
     token.full_clean()

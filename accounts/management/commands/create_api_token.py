@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.tokens import api_token_create
@@ -17,11 +18,12 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
-        if expires_days is not None and expires_days < 1:
-            raise CommandError("--expires-days must be 1 or more.")
-        token, secret = api_token_create(
-            user=user, name=name or f"token for {username}", read_only=read_only, expires_in_days=expires_days
-        )
+        try:
+            token, secret = api_token_create(
+                user=user, name=name or f"token for {username}", read_only=read_only, expires_in_days=expires_days
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         kind = "read-only" if read_only else "read-write"
         expiry = f"expires {token.expires_at:%Y-%m-%d %H:%M %Z}" if token.expires_at else "does not expire"
         self.stdout.write(f"Created a {kind} token {token.prefix}… for {username}; it {expiry}. Store it now:")
