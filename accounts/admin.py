@@ -11,7 +11,7 @@ class ApiTokenForm(forms.ModelForm):
     """Shows the service's rule on the expiry beside the field, before the save."""
 
     def clean(self):
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         if "expires_at" in self.changed_data:
             try:
                 api_token_expiry_validate(expires_at=cleaned_data.get("expires_at"))
