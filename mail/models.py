@@ -137,8 +137,3 @@ class MailPreferences(models.Model):
         """Whether this user still wants mails of this kind; asked again at sending time."""
         registered = KINDS[kind]
         return registered.preference is None or getattr(self, registered.preference) != registered.off
-
-    def opt_out(self, kind: str) -> None:
-        registered = KINDS[kind]
-        if registered.preference is not None:
-            setattr(self, registered.preference, registered.off)

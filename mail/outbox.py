@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
@@ -30,7 +29,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import MailPreferences, OutboxMessage, OutboxStatus
-from .registry import contact_opt_out
 from .smtp import (
     PERSONAL_LINK,
 )
@@ -67,19 +65,6 @@ def opt_out_read(token: str) -> dict | None:
         return signing.loads(token, salt=OPT_OUT_SALT)
     except signing.BadSignature:
         return None
-
-
-def mail_opt_out(*, recipient: dict) -> str:
-    """Apply a one-click opt-out; returns the recipient's language. A contact stops all mail, a user one kind."""
-    if "contact" in recipient:
-        return contact_opt_out(recipient["contact"]) or settings.LANGUAGE_CODE
-    user = get_user_model().objects.filter(pk=recipient["user"]).first()
-    if user is None:
-        return settings.LANGUAGE_CODE
-    preferences = MailPreferences.of(user)
-    preferences.opt_out(recipient["kind"])
-    preferences.save()
-    return preferences.language
 
 
 def refusal_reason(*, kind: str, user=None, contact=None) -> str:

@@ -1,7 +1,10 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .models import MailPreferences
+from .registry import KINDS, contact_opt_out
 
 
 @transaction.atomic
@@ -13,3 +16,17 @@ def mail_preferences_update(*, user: AbstractBaseUser, **fields) -> MailPreferen
     preferences.full_clean()
     preferences.save()
     return preferences
+
+
+def mail_opt_out(*, recipient: dict) -> str:
+    """Apply a one-click opt-out; returns the recipient's language. A contact person stops all mail (through the app
+    that owns contact persons), a user one kind (through their preferences, like the settings page)."""
+    if "contact" in recipient:
+        return contact_opt_out(recipient["contact"]) or settings.LANGUAGE_CODE
+    user = get_user_model().objects.filter(pk=recipient["user"]).first()
+    if user is None:
+        return settings.LANGUAGE_CODE
+    kind = KINDS.get(recipient["kind"])
+    if kind is None or kind.preference is None:
+        return MailPreferences.of(user).language
+    return mail_preferences_update(user=user, **{kind.preference: kind.off}).language

@@ -11,8 +11,8 @@ from crm.web.forms import errors_to_form
 
 from .forms import MailPreferencesForm
 from .models import MailPreferences
-from .outbox import mail_opt_out, opt_out_read
-from .services import mail_preferences_update
+from .outbox import opt_out_read
+from .services import mail_opt_out, mail_preferences_update
 
 
 @login_required
