@@ -198,7 +198,9 @@ def round_figures(*, survey_round: SurveyRound) -> dict:
         if question.kind == QuestionKind.TEXT and responses >= minimum:
             result["open_answers"] = cell.n
         if question.kind != QuestionKind.TEXT:
-            result["distribution"] = _ordered_distribution(question, distribution.get(question.pk, {}))
+            result["distribution"] = [
+                list(pair) for pair in _ordered_distribution(question, distribution.get(question.pk, {}))
+            ]
         if question.is_numeric:
             for dimension, (_label, segment_choices) in BREAKDOWNS.items():
                 groups = per_group.get(dimension, {}).get(question.pk, {})

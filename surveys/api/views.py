@@ -20,6 +20,8 @@ class SurveyRoundViewSet(ResourceViewSet):
     serializer_class = SurveyRoundSerializer
     filterset_class = SurveyRoundFilterSet
     queryset = survey_rounds_list()
+    # Query keys allowed beside the filters; the open answers' action allows its page.
+    extra_query_parameters: tuple[str, ...] = ()
 
     @extend_schema(responses=RoundResultsSerializer, filters=False)
     @action(detail=True, url_path="resultaten", filterset_class=None, pagination_class=None)
@@ -36,6 +38,7 @@ class SurveyRoundViewSet(ResourceViewSet):
         url_path=r"open-antwoorden/(?P<code>[-a-zA-Z0-9_]+)",
         filterset_class=None,
         pagination_class=None,
+        extra_query_parameters=("pagina",),
     )
     def open_answers(self, request, pk=None, code=None):
         """A page of 50 open answers of one question of a closed round, in a random order drawn at the close; none
