@@ -292,8 +292,14 @@ class OpenAnswerPosition(models.Model):
     when the round closed, so a page of open answers is a range on an index, however deep. Holds no text: that
     stays in Answer, the one place where erasing a person replaces their name."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+")
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the unique constraint below serves the pages and a round's delete; one index less
+    # to fill for every open answer at the close.
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     position = models.PositiveIntegerField(_("position"))
     answer = models.OneToOneField(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="+")
 
