@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 
 from .models import NOT_STATED, Answer, Ballot, Question, Response, RoundStatus, SurveyRound
+from .results import round_results_freeze
 
 logger = logging.getLogger(__name__)
 
@@ -168,13 +169,25 @@ def ballot_box_empty() -> int:
         .values_list("round_id", flat=True)
     )
     closed = Ballot.objects.filter(round__status=RoundStatus.CLOSED).values_list("round_id", flat=True)
+    changed = set()
     for survey_round in SurveyRound.objects.filter(pk__in=[*waiting, *closed]):
-        moved += ballots_move(survey_round=survey_round, everything=survey_round.status == RoundStatus.CLOSED)
+        count = ballots_move(survey_round=survey_round, everything=survey_round.status == RoundStatus.CLOSED)
+        moved += count
+        if count and survey_round.status == RoundStatus.CLOSED:
+            changed.add(survey_round.pk)
     for survey_round in SurveyRound.objects.filter(pk__in=_rounds_not_k_anonymous()):
         with transaction.atomic():
             locked = SurveyRound.objects.select_for_update(skip_locked=True).filter(pk=survey_round.pk).first()
             if locked is not None:
                 responses_generalise(survey_round=locked)
+                changed.add(locked.pk)
+    # A closed round whose answers changed here (a ballot that opened only now, a round closed before the rule)
+    # gets its stored figures computed again.
+    for survey_round_id in changed:
+        with transaction.atomic():
+            locked = SurveyRound.objects.select_for_update(skip_locked=True).filter(pk=survey_round_id).first()
+            if locked is not None:
+                round_results_freeze(survey_round=locked)
     return moved
 
 

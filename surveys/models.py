@@ -266,3 +266,50 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return str(self.number) if self.number is not None else self.text[:40]
+
+
+class FrozenResults(models.Model):
+    """The figures of a closed round, computed once when it closed (surveys/results.py): every figure the results
+    page, CSV and API show, with suppression applied, as JSON. A closed round's answers no longer change, so its
+    figures do not either; only the trend across rounds is put together when read, from these rows."""
+
+    round = models.OneToOneField(
+        SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, primary_key=True, related_name="frozen_results"
+    )
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("survey results")
+        verbose_name_plural = _("survey results")
+
+    def __str__(self) -> str:
+        return str(self.round_id)
+
+
+class OpenAnswerPosition(models.Model):
+    """An open answer's place in its question's list on the results pages: positions 1..n in a random order drawn
+    when the round closed, so a page of open answers is a range on an index, however deep. Holds no text: that
+    stays in Answer, the one place where erasing a person replaces their name."""
+
+    # No index of their own: the unique constraint below serves the pages and a round's delete; one index less
+    # to fill for every open answer at the close.
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    position = models.PositiveIntegerField(_("position"))
+    answer = models.OneToOneField(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("open answer position")
+        verbose_name_plural = _("open answer positions")
+        constraints = [
+            # Also the index of a page of open answers: round, question and a range of positions.
+            models.UniqueConstraint(fields=["round", "question", "position"], name="open_answer_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.position)

@@ -28,6 +28,12 @@ RECORDS = [
         other=("id", "response", "question", "number", "text"),
         free_text=("text",),  # an erased person named in an open answer is replaced there too
     ),
+    Record("surveys.frozenresults",
+           subjects="none: a closed round's suppressed aggregates, stored at its close, without open answers",
+           activity=SURVEYS, other=("round", "figures", "computed_at")),
+    Record("surveys.openanswerposition",
+           subjects="none: the random place of an open answer on the results pages (the text stays in the answer)",
+           activity=SURVEYS, other=("id", "round", "question", "position", "answer")),
     Record("surveys.questionnaire", subjects="none", activity=SURVEYS, other=("id", "name", "created_at")),
     Record("surveys.question", subjects="none", activity=SURVEYS,
            other=("id", "questionnaire", "position", "code", "kind", "text_nl", "text_en", "choices",

@@ -6,7 +6,7 @@ together hold either nothing or at least the round's minimum group size, so no s
 subtracting the shown cells from the total.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, StdDev, Subquery
 from django.db.models.functions import Coalesce
@@ -92,7 +92,11 @@ class QuestionResult:
     overall: Cell
     distribution: list[tuple[str, int]] = field(default_factory=list)
     breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
+    # How many open answers show (0 when hidden), and those of the page asked for.
+    open_answer_count: int = 0
     open_answers: list[str] = field(default_factory=list)
+    open_answer_page: int = 1
+    open_answer_pages: int = 0
     trend: list[Cell] = field(default_factory=list)
 
     @property
@@ -149,11 +153,13 @@ def _stats(row: dict) -> dict:
     return {"n": row["n"], "mean": round(mean, 2) if mean is not None else None, "sd": round(sd, 2) if sd else None}
 
 
-def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> RoundResults:
-    """The figures of a round, and with `with_trends` each numeric question's trend across closed rounds.
+def round_figures(*, survey_round: SurveyRound) -> dict:
+    """Every figure of a round, suppression applied, as plain JSON: what surveys/results.py stores when the round
+    closes and what the results page, CSV and API show. Groups are stored by their value (a kind, a level, "" for
+    "not stated") and choices by theirs, so labels are translated when read; open answers by their count only.
 
     While the round is open only its progress shows: figures that change with each response would give away one
-    known respondent's answers to anyone comparing before and after.
+    known respondent's answers to anyone comparing before and after. So an open round costs no aggregate query.
     """
     minimum = survey_round.min_group_size
     published = survey_round.status == RoundStatus.CLOSED
@@ -162,79 +168,137 @@ def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> Ro
     numbers = answers.filter(number__isnull=False)
     aggregate = {"n": Count("id"), "mean": Avg("number"), "sd": StdDev("number", sample=True)}
 
-    overall = {row["question_id"]: _stats(row) for row in numbers.values("question_id").annotate(**aggregate)}
-    counts = {row["question_id"]: row["n"] for row in answers.values("question_id").annotate(n=Count("id"))}
+    overall: dict[int, dict] = {}
+    counts: dict[int, int] = {}
     distribution: dict[int, dict[str, int]] = {}
-    for row in numbers.values("question_id", "number").annotate(n=Count("id")):
-        distribution.setdefault(row["question_id"], {})[str(row["number"])] = row["n"]
-    for row in answers.filter(question__kind=QuestionKind.CHOICE).values("question_id", "text").annotate(n=Count("id")):
-        distribution.setdefault(row["question_id"], {})[row["text"]] = row["n"]
     per_group: dict[str, dict[int, dict[str, dict]]] = {}
-    for dimension in BREAKDOWNS:
-        rows = numbers.values("question_id", f"response__{dimension}").annotate(**aggregate)
-        for row in rows:
-            per_group.setdefault(dimension, {}).setdefault(row["question_id"], {})[row[f"response__{dimension}"]] = (
-                _stats(row)
-            )
+    if published:
+        overall = {row["question_id"]: _stats(row) for row in numbers.values("question_id").annotate(**aggregate)}
+        counts = {row["question_id"]: row["n"] for row in answers.values("question_id").annotate(n=Count("id"))}
+        for row in numbers.values("question_id", "number").annotate(n=Count("id")):
+            distribution.setdefault(row["question_id"], {})[str(row["number"])] = row["n"]
+        choices = answers.filter(question__kind=QuestionKind.CHOICE).values("question_id", "text")
+        for row in choices.annotate(n=Count("id")):
+            distribution.setdefault(row["question_id"], {})[row["text"]] = row["n"]
+        for dimension in BREAKDOWNS:
+            for row in numbers.values("question_id", f"response__{dimension}").annotate(**aggregate):
+                groups = per_group.setdefault(dimension, {}).setdefault(row["question_id"], {})
+                groups[row[f"response__{dimension}"]] = _stats(row)
     answered = survey_round.invitations.filter(answered_on__isnull=False).count()
     # While the round is open its answers are still (partly) in the ballot box: its progress counts the invitations
     # answered. Once closed, every ballot has moved (survey_round_close) and the results tables hold them all.
     responses = survey_round.responses.count() if published else answered
-    texts: dict[int, list[str]] = {}
-    if responses >= minimum and published:
-        # Random order, so the list says nothing about who answered when.
-        for question_id, text in (
-            answers.filter(question__kind=QuestionKind.TEXT).order_by("?").values_list("question_id", "text")
-        ):
-            texts.setdefault(question_id, []).append(text)
 
     results = []
     for question in questions:
         stats = overall.get(question.pk, {"n": counts.get(question.pk, 0), "mean": None, "sd": None})
-        cell = Cell(label=str(_("all respondents")), **stats)
-        result = QuestionResult(question=question, overall=cell, open_answers=texts.get(question.pk, []))
+        cell = Cell(label="", **stats)
+        result: dict = {"question": question.pk, "code": question.code, "kind": question.kind, "distribution": [],
+                        "breakdowns": {}, "open_answers": 0}  # fmt: skip
+        if question.kind == QuestionKind.TEXT and responses >= minimum:
+            result["open_answers"] = cell.n
         if question.kind != QuestionKind.TEXT:
-            result.distribution = _ordered_distribution(question, distribution.get(question.pk, {}))
+            result["distribution"] = [
+                list(pair) for pair in _ordered_distribution(question, distribution.get(question.pk, {}))
+            ]
         if question.is_numeric:
-            for dimension, (_label, choices) in BREAKDOWNS.items():
+            for dimension, (_label, segment_choices) in BREAKDOWNS.items():
                 groups = per_group.get(dimension, {}).get(question.pk, {})
                 cells = [
-                    Cell(label=str(label), **groups.get(value, {"n": 0, "mean": None, "sd": None}))
-                    for value, label in choices.choices
+                    Cell(label=value, **groups.get(value, {"n": 0, "mean": None, "sd": None}))
+                    for value in segment_choices.values
                 ]
                 if NOT_STATED in groups:
                     # Responses whose segment was generalised for k-anonymity when the round closed.
-                    cells.append(Cell(label=str(_("not stated")), **groups[NOT_STATED]))
+                    cells.append(Cell(label=NOT_STATED, **groups[NOT_STATED]))
                 suppress_small_groups(cells, minimum=minimum)
-                result.breakdowns[dimension] = cells
+                result["breakdowns"][dimension] = [asdict(cell) for cell in cells]
         if cell.n < minimum or not published:
             cell.hide()
-            result.distribution = []
-            result.breakdowns = {}
-            result.open_answers = []
+            result["distribution"] = []
+            result["breakdowns"] = {}
+            result["open_answers"] = 0
+        result["overall"] = asdict(cell)
         results.append(result)
+    return {
+        "invitations": survey_round.invitations.count(),
+        "answered": answered,
+        "responses": responses,
+        "interview_responses": survey_round.interview_responses,
+        "suppressed": responses < minimum or not published,
+        "published": published,
+        "questions": results,
+    }
 
-    if with_trends:
-        trends = question_trends(codes=[result.question.code for result in results if result.question.is_numeric])
-        for result in results:
-            result.trend = trends.get(result.question.code, [])
+
+def results_from_figures(
+    *, survey_round: SurveyRound, figures: dict, trends: dict[str, list[Cell]] | None = None
+) -> RoundResults:
+    """The figures of round_figures (computed now or stored at the close) as the results page, CSV and API read
+    them, with their labels in the current language. One query: the questionnaire's questions."""
+    questions = {question.pk: question for question in survey_round.questionnaire.questions.all()}
+    segment_labels = {dimension: dict(choices.choices) for dimension, (_label, choices) in BREAKDOWNS.items()}
+    results = []
+    for stored in figures["questions"]:
+        question = questions[stored["question"]]
+        overall = Cell(**{**stored["overall"], "label": str(_("all respondents"))})
+        labels = dict(question.choice_options()) if question.kind == QuestionKind.CHOICE else {}
+        breakdowns = {
+            dimension: [
+                Cell(**{**cell, "label": str(segment_labels[dimension].get(cell["label"], _("not stated")))})
+                for cell in cells
+            ]
+            for dimension, cells in stored["breakdowns"].items()
+        }
+        results.append(QuestionResult(
+            question=question,
+            overall=overall,
+            distribution=[(labels.get(value, value), count) for value, count in stored["distribution"]],
+            breakdowns=breakdowns,
+            open_answer_count=stored["open_answers"],
+            trend=(trends or {}).get(question.code, []) if question.is_numeric else [],
+        ))  # fmt: skip
     return RoundResults(
         survey_round=survey_round,
-        invitations=survey_round.invitations.count(),
-        answered=answered,
-        responses=responses,
-        interview_responses=survey_round.interview_responses,
-        suppressed=responses < minimum or not published,
-        published=published,
+        invitations=figures["invitations"],
+        answered=figures["answered"],
+        responses=figures["responses"],
+        interview_responses=figures["interview_responses"],
+        suppressed=figures["suppressed"],
+        published=figures["published"],
         questions=results,
     )
 
 
+def round_results(*, survey_round: SurveyRound, with_trends: bool = False) -> RoundResults:
+    """The figures of a round computed now from the answers, with every open answer in a random order, and with
+    `with_trends` each numeric question's trend across closed rounds. The pages read the figures stored at the
+    close instead (surveys/results.py); this is what they were computed from."""
+    figures = round_figures(survey_round=survey_round)
+    trends = None
+    if with_trends:
+        trends = question_trends(codes=[stored["code"] for stored in figures["questions"] if stored["kind"] in SCALES])
+    outcome = results_from_figures(survey_round=survey_round, figures=figures, trends=trends)
+    shown = [result.question.pk for result in outcome.questions if result.open_answer_count]
+    texts: dict[int, list[str]] = {}
+    # Random order, so the list says nothing about who answered when.
+    for question_id, text in (
+        Answer.objects.filter(response__round=survey_round, question__in=shown)
+        .order_by("?")
+        .values_list("question_id", "text")
+    ):
+        texts.setdefault(question_id, []).append(text)
+    for result in outcome.questions:
+        result.open_answers = texts.get(result.question.pk, [])
+    return outcome
+
+
 def _ordered_distribution(question: Question, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Every value a question can be answered with, in order, with its count; a choice by its value."""
     if question.is_numeric:
         low, high = SCALES[question.kind]
         return [(str(value), counts.get(str(value), 0)) for value in range(low, high + 1)]
-    return [(label, counts.get(value, 0)) for value, label in question.choice_options()]
+    return [(choice["value"], counts.get(choice["value"], 0)) for choice in question.choices]
 
 
 def question_trends(*, codes: list[str]) -> dict[str, list[Cell]]:

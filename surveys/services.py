@@ -27,6 +27,7 @@ from surveys.mails import MailKind
 
 from .ballot import ballot_cast, ballots_move, responses_generalise, round_key_share_lock
 from .models import Invitation, InvitationToken, Question, RoundStatus, SurveyRound
+from .results import round_results_freeze
 from .selectors import round_targets
 
 TARGET_FILTER_KEYS = {"kind", "scope", "level", "label", "owner"}
@@ -103,11 +104,14 @@ def survey_rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
 def survey_round_close(*, survey_round: SurveyRound, now: datetime) -> None:
     """Close a round whose time ended: its links die, every waiting ballot moves into the results (in a shuffled
     batch), and the segments are generalised until each is shared by the round's minimum group size. Only then is
-    the round closed, so its published figures are complete and k-anonymous."""
+    the round closed, so its published figures are complete and k-anonymous; and in the same transaction its figures
+    are computed and stored (surveys/results.py), so a closed round never shows without them."""
     InvitationToken.objects.filter(invitation__round=survey_round).delete()
     ballots_move(survey_round=survey_round, everything=True)
     responses_generalise(survey_round=survey_round)
     SurveyRound.objects.filter(pk=survey_round.pk).update(status=RoundStatus.CLOSED, updated_at=now)
+    survey_round.status = RoundStatus.CLOSED
+    round_results_freeze(survey_round=survey_round)
 
 
 def _invite(survey_round: SurveyRound) -> int:

@@ -23,7 +23,7 @@ from . import selectors, services
 from .filters import SurveyRoundFilterSet
 from .forms import AnswerForm
 from .models import Invitation, RoundStatus, SurveyRound
-from .selectors import round_results
+from .results import round_results_read
 
 INVITATION_KEY = "survey_invitation"
 DRAFT_KEY = "survey_draft"
@@ -176,16 +176,21 @@ def round_schedule(request, round_id):
 
 @allowed("surveys.view_surveyround")
 def results(request, round_id):
+    """A closed round's stored figures, and a page of each open question's answers (`pagina-<code>`)."""
     survey_round = get_object_or_404(SurveyRound.objects.select_related("questionnaire"), pk=round_id)
-    outcome = round_results(survey_round=survey_round, with_trends=True)
+    pages = {}
+    for key, value in request.GET.items():
+        if key.startswith("pagina-") and value.isdigit():
+            pages[key.removeprefix("pagina-")] = int(value)
+    outcome = round_results_read(survey_round=survey_round, open_answer_pages=pages)
     return render(request, "surveys/results.html", {"results": outcome})
 
 
 @allowed("surveys.view_surveyround")
 def results_csv(request, round_id):
     """The results table as CSV: the same suppressed figures as the page, never a single response."""
-    survey_round = get_object_or_404(SurveyRound, pk=round_id)
-    outcome = round_results(survey_round=survey_round)
+    survey_round = get_object_or_404(SurveyRound.objects.select_related("questionnaire"), pk=round_id)
+    outcome = round_results_read(survey_round=survey_round)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-round-{survey_round.pk}-results.csv"'
     writer = csv.writer(response, dialect=DIALECT)

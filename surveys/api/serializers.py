@@ -53,7 +53,14 @@ class QuestionResultSerializer(serializers.Serializer):
     overall = CellSerializer()
     distribution = DistributionSerializer(many=True)
     breakdowns = BreakdownSerializer(many=True, source="breakdown_tables")
-    open_answers = serializers.ListField(child=serializers.CharField())
+    open_answer_count = serializers.IntegerField(
+        help_text="How many open answers show; 0 when the question is under the minimum."
+    )
+    open_answers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The first page of open answers, in a random order drawn at the close; the others under "
+        "/enquete-rondes/{id}/open-antwoorden/{code}?pagina=n.",
+    )
     trend = CellSerializer(many=True)
 
 
@@ -70,3 +77,11 @@ class RoundResultsSerializer(serializers.Serializer):
         help_text="True when nothing can be shown: the round is still open or has too few responses."
     )
     questions = QuestionResultSerializer(many=True)
+
+
+class OpenAnswerPageSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="The question's code.")
+    count = serializers.IntegerField(help_text="How many open answers show; 0 when the question is under the minimum.")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    answers = serializers.ListField(child=serializers.CharField())
