@@ -36,6 +36,7 @@ class CsvRenderer(BaseRenderer):
 # leading apostrophe keeps it text. Separators and quotes inside a cell are kept there by quoting (crm/spreadsheet.py).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 2000
+CSV_WRITE_ROWS = 500
 
 
 def csv_safe(value):
@@ -44,6 +45,13 @@ def csv_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 class CsvListMixin(_ListViewBase):
@@ -64,21 +72,26 @@ class CsvListMixin(_ListViewBase):
         queryset = self.filter_queryset(self.get_queryset())
         self.csv_before_streaming(request, queryset)
         serializer_class = cast(type[Serializer], self.get_serializer_class())  # a resource's, not a list serializer
-        context = self.get_serializer_context()
+        # One serializer for every row: building one per row (its fields deep-copied each time) took four fifths
+        # of an export's time.
+        serializer = serializer_class(context=self.get_serializer_context())
         # Iterating the fields gives their names, not the Field objects the stubs say (BindingDict.__iter__).
-        names: list[str] = list(serializer_class(context=context).fields)
+        names: list[str] = list(serializer.fields)
         columns = [name for name in names if name not in self.csv_excluded_fields]
 
         def lines():
             buffer = io.StringIO()
             writer = csv.writer(buffer, dialect=DIALECT)
             writer.writerow([camel(column) for column in columns])
-            for row in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
-                data = serializer_class(row, context=context).data
+            yield _taken(buffer)
+            # Rows come from a server-side cursor in chunks (prefetches are made per chunk), so a worker holds one
+            # chunk at a time whatever the size of the export; a chunk goes out as one write.
+            for number, row in enumerate(queryset.iterator(chunk_size=CSV_CHUNK_ROWS), start=1):
+                data = serializer.to_representation(row)
                 writer.writerow([csv_safe(data[column]) for column in columns])
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+                if number % CSV_WRITE_ROWS == 0:
+                    yield _taken(buffer)
+            yield _taken(buffer)
 
         response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPE)
         resource = request.path.rstrip("/").rsplit("/", 1)[-1]
