@@ -18,10 +18,11 @@ class AccountsConfig(AppConfig):
         from axes import signals as axes_signals
         from django.contrib.auth import get_user_model
         from django.contrib.auth import signals as auth_signals
-        from django.contrib.auth.models import Group
+        from django.contrib.auth.models import Group, Permission
 
         from . import (
             openapi,  # noqa: F401 (registers the token scheme with drf-spectacular)
+            permission_cache,
             security_log,
             sessions,
         )
@@ -47,6 +48,21 @@ class AccountsConfig(AppConfig):
             m2m_changed.connect(
                 security_log.memberships_changed, sender=relation.through, dispatch_uid=f"security-{relation.field}"
             )
+
+        # Cached permission sets (accounts/permission_cache.py) go stale with any change to roles or permissions: a
+        # membership or grant, a group or permission deleted (its rows go without m2m signals), a user made or deleted.
+        for relation in (user.groups, user.user_permissions, Group.permissions):
+            m2m_changed.connect(
+                permission_cache.permissions_generation_bump,
+                sender=relation.through,
+                dispatch_uid=f"permissions-{relation.field}",
+            )
+        for grants in (Group, Permission):
+            uid = f"permissions-{grants._meta.label_lower}"
+            post_save.connect(permission_cache.permissions_generation_bump, sender=grants, dispatch_uid=uid)
+            post_delete.connect(permission_cache.permissions_generation_bump, sender=grants, dispatch_uid=uid)
+        post_save.connect(permission_cache.permissions_user_saved, sender=user, dispatch_uid="permissions-user")
+        post_delete.connect(permission_cache.permissions_generation_bump, sender=user, dispatch_uid="permissions-user")
 
 
 def _second_factor_register():

@@ -110,9 +110,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             _token_refused(request, "unknown" if token is None else f"api-token:{token.pk}", token)
             raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
         now = timezone.now()
-        ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(
-            last_used_at=now
-        )
+        # The loaded row says whether a write is due: most requests skip it and cost no query. When it is due, the
+        # UPDATE is conditional, so that of two processes racing past the same stale value only one writes.
+        if token.last_used_at is None or token.last_used_at <= now - LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(
+                last_used_at=now
+            )
         return token.user, token
 
     def authenticate_header(self, request):

@@ -1,16 +1,18 @@
-"""Latency of the organisations list with contacts embedded, beside a raw psycopg + json baseline.
+"""Latency of the organisations list with contacts embedded beside a fair baseline, and the speed of a CSV export.
 
-    .venv/bin/python benchmarks/api.py
+    .venv/bin/python benchmarks/api.py [--organisations 10000] [--rounds 10]
 
-Seeds 10,000 organisations with 5 contacts each in a fresh database (BENCHMARK_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/crm_api_benchmark; it is dropped and created again), serves the app with gunicorn
-on 127.0.0.1, and asks for 100-row pages (`?pageSize=100&expand=contactpersonen`) at concurrency 1 and 8. The
-baseline fetches the same rows with plain SQL and encodes them to JSON, on as many threads. Write the figures to
-docs/performance.md.
+Seeds organisations with 5 contacts each in a fresh database (BENCHMARK_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/crm_api_benchmark; it is dropped and created again). Two gunicorns run under the
+production settings (docker/gunicorn.conf.py, 2 workers each): the app, and the bare WSGI app of
+benchmarks/baseline_wsgi.py, which pages first and encodes the same JSON from plain psycopg. Both are asked for
+random 100-row pages (`?pageSize=100&expand=contactpersonen`) at concurrency 1 and 8, interleaved: each round sends a
+batch to one and then the same batch to the other, the order alternating by round. Then every organisation is
+exported as CSV once through the app. Write the figures to docs/performance.md.
 """
 
+import argparse
 import http.client
-import json
 import os
 import random
 import statistics
@@ -20,15 +22,14 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg
 from database import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8799
-ORGANISATIONS = 10_000
+BASELINE_PORT = 8798
 CONTACTS_EACH = 5
 PAGE_SIZE = 100
-REQUESTS = {1: 200, 8: 400}
+BATCH = {1: 20, 8: 40}  # requests per round and side
 URL = os.environ.get("BENCHMARK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm_api_benchmark")
 ENV = {
     **os.environ,
@@ -40,8 +41,8 @@ ENV = {
 }
 
 
-def seed() -> str:
-    """Organisations and contacts in bulk, and a token to read them with."""
+def seed(organisations_wanted: int) -> str:
+    """Organisations with a label each and their contacts in bulk, and a token to read them with."""
     os.environ.update(ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     sys.path.insert(0, str(ROOT))
@@ -56,30 +57,37 @@ def seed() -> str:
     tiers = list(Tier.objects.all())
     tags = [Tag.objects.create(name=f"Label {n}") for n in range(10)]
     organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Organisatie {n:05d}", kind="ngo", city="Utrecht", owner=officer, tier=tiers[n % 4])
-        for n in range(ORGANISATIONS)
+        [
+            Organisation(name=f"Organisatie {n:06d}", kind="ngo", city="Utrecht", owner=officer, tier=tiers[n % 4])
+            for n in range(organisations_wanted)
+        ],
+        batch_size=5000,
     )
     Organisation.tags.through.objects.bulk_create(
-        Organisation.tags.through(organisation_id=o.id, tag_id=tags[o.id % 10].id) for o in organisations
+        [Organisation.tags.through(organisation_id=o.id, tag_id=tags[o.id % 10].id) for o in organisations],
+        batch_size=5000,
     )
-    Contact.objects.bulk_create(
-        Contact(organisation=o, first_name="Anna", last_name=f"Jansen {n}", email=f"anna{n}@org{o.id}.example")
-        for o in organisations
-        for n in range(CONTACTS_EACH)
-    )
+    for start in range(0, len(organisations), 10_000):
+        Contact.objects.bulk_create(
+            [
+                Contact(organisation=o, first_name="Anna", last_name=f"Jansen {n}", email=f"anna{n}@org{o.id}.example")
+                for o in organisations[start : start + 10_000]
+                for n in range(CONTACTS_EACH)
+            ],
+            batch_size=5000,
+        )
     _, secret = api_token_create(user=officer, name="benchmark", read_only=True)
     return secret
 
 
-def measure(call, concurrency: int, requests: int) -> list[float]:
-    pages = list(range(1, ORGANISATIONS // PAGE_SIZE + 1))
+def measure(call, pages: int, concurrency: int, requests: int) -> list[float]:
     latencies: list[float] = []
     lock = threading.Lock()
 
     def worker(count: int) -> None:
-        state = {}
+        state: dict = {}
         for _ in range(count):
-            page = random.choice(pages)
+            page = random.randint(1, pages)
             started = time.perf_counter()
             call(state, page)
             elapsed = time.perf_counter() - started
@@ -94,14 +102,10 @@ def measure(call, concurrency: int, requests: int) -> list[float]:
     return latencies
 
 
-def api_call(secret: str):
+def http_call(port: int, path: str, headers: dict[str, str]):
     def call(state, page):
-        connection = state.setdefault("http", http.client.HTTPConnection("127.0.0.1", PORT, timeout=60))
-        connection.request(
-            "GET",
-            f"/api/v1/organisaties?page={page}&pageSize={PAGE_SIZE}&expand=contactpersonen",
-            headers={"Authorization": f"Bearer {secret}", "Host": "127.0.0.1"},
-        )
+        connection = state.setdefault("http", http.client.HTTPConnection("127.0.0.1", port, timeout=120))
+        connection.request("GET", path.format(page=page), headers={**headers, "Host": "127.0.0.1"})
         response = connection.getresponse()
         body = response.read()
         assert response.status == 200, body[:300]
@@ -109,69 +113,89 @@ def api_call(secret: str):
     return call
 
 
-ORGANISATIONS_SQL = """
-    SELECT o.id, o.name, o.short_name, o.kind, o.scope, o.status, o.parent_id, o.kvk_number,
-           o.cbs_municipality_code, o.country, o.street_address, o.postal_code, o.city, o.website, o.email, o.phone,
-           u.username, t.code, o.contact_cadence_days, o.next_contact_planned_on, o.last_contact_on,
-           o.next_contact_due_on, o.influence, o.interest, o.notes, o.created_at, o.updated_at,
-           coalesce(array_agg(g.name) FILTER (WHERE g.name IS NOT NULL), '{}')
-    FROM stakeholders_organisation o
-    LEFT JOIN auth_user u ON u.id = o.owner_id
-    LEFT JOIN stakeholders_tier t ON t.id = o.tier_id
-    LEFT JOIN stakeholders_organisation_tags ot ON ot.organisation_id = o.id
-    LEFT JOIN stakeholders_tag g ON g.id = ot.tag_id
-    GROUP BY o.id, u.username, t.code
-    ORDER BY o.name, o.id LIMIT %s OFFSET %s
-"""
-CONTACTS_SQL = """
-    SELECT id, organisation_id, first_name, name_prefix, last_name, job_title, level, email, phone,
-           preferred_language, is_active, mail_opted_out_at, created_at, updated_at
-    FROM stakeholders_contact WHERE organisation_id = ANY(%s) ORDER BY last_name, first_name, id
-"""
-
-
-def baseline_call(state, page):
-    connection = state.setdefault("db", psycopg.connect(URL))
-    organisations = connection.execute(ORGANISATIONS_SQL, (PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
-    contacts = connection.execute(CONTACTS_SQL, ([row[0] for row in organisations],)).fetchall()
-    by_organisation: dict[int, list] = {}
-    for contact in contacts:
-        by_organisation.setdefault(contact[1], []).append(list(contact))
-    count = connection.execute("SELECT count(*) FROM stakeholders_organisation").fetchone()[0]
-    json.dumps(
-        {"count": count, "results": [[*row, by_organisation.get(row[0], [])] for row in organisations]}, default=str
-    ).encode()
-
-
 def summary(latencies: list[float]) -> tuple[float, float]:
     ordered = sorted(latencies)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+    return statistics.median(ordered) * 1000, ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000
+
+
+def serve(application: str, port: int, *extra: str) -> subprocess.Popen:
+    """gunicorn as the production image runs it (docker/gunicorn.conf.py), 2 workers, on 127.0.0.1."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "docker/gunicorn.conf.py", *extra,
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", application],
+        cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def peak_memory_kib(server: subprocess.Popen) -> list[int]:
+    """The highest resident memory each worker of a gunicorn has had (VmHWM)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    peaks = []
+    for child in children:
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]))
+    return peaks
+
+
+def csv_export(secret: str) -> tuple[int, float]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+    started = time.perf_counter()
+    connection.request(
+        "GET",
+        "/api/v1/organisaties",
+        headers={"Authorization": f"Bearer {secret}", "Accept": "text/csv", "Host": "127.0.0.1"},
+    )
+    response = connection.getresponse()
+    lines = 0
+    while chunk := response.read(1 << 16):
+        lines += chunk.count(b"\n")
+    assert response.status == 200
+    return lines - 1, time.perf_counter() - started
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    arguments = parser.parse_args()
     fresh_database(URL, ENV)
-    secret = seed()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "crm.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
+    secret = seed(arguments.organisations)
+    pages = arguments.organisations // PAGE_SIZE
+    app = serve("crm.wsgi:application", PORT)
+    baseline = serve("baseline_wsgi:application", BASELINE_PORT, "--pythonpath", "benchmarks")
+    api = http_call(
+        PORT, f"/api/v1/organisaties?page={{page}}&pageSize={PAGE_SIZE}&expand=contactpersonen",
+        {"Authorization": f"Bearer {secret}"},
     )  # fmt: skip
+    raw = http_call(BASELINE_PORT, "/?page={page}", {})
     try:
-        time.sleep(3)
-        measure(api_call(secret), 1, 10)  # warm up
-        print(f"{ORGANISATIONS} organisations x {CONTACTS_EACH} contacts, pages of {PAGE_SIZE} with contacts embedded")
+        time.sleep(4)
+        for call in (api, raw):  # warm up: connections, caches, the token's last use
+            measure(call, pages, 2, 10)
+        print(f"{arguments.organisations} organisations x {CONTACTS_EACH} contacts, pages of {PAGE_SIZE} with contacts")
         print("| concurrency | API median | API p95 | baseline median | baseline p95 | API / baseline (median) |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-        for concurrency, requests in REQUESTS.items():
-            api_median, api_p95 = summary(measure(api_call(secret), concurrency, requests))
-            raw_median, raw_p95 = summary(measure(baseline_call, concurrency, requests))
+        for concurrency, batch in BATCH.items():
+            latencies: dict = {api: [], raw: []}
+            for round_number in range(arguments.rounds):
+                for call in (api, raw) if round_number % 2 == 0 else (raw, api):
+                    latencies[call] += measure(call, pages, concurrency, batch)
+            api_median, api_p95 = summary(latencies[api])
+            raw_median, raw_p95 = summary(latencies[raw])
             print(
                 f"| {concurrency} | {api_median:.1f} ms | {api_p95:.1f} ms | {raw_median:.1f} ms | {raw_p95:.1f} ms "
                 f"| {api_median / raw_median:.2f} |"
             )
+        before = peak_memory_kib(app)
+        rows, seconds = csv_export(secret)
+        after = peak_memory_kib(app)
+        print(f"CSV export: {rows} rows in {seconds:.1f} s ({rows / seconds:.0f} rows/s)")
+        print(f"worker peak memory before and after the export: {before} KiB, {after} KiB")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in (app, baseline):
+            server.terminate()
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

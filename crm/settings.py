@@ -131,7 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # django-axes first: it refuses a locked-out username and address before the password is even checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The permission backend is Django's ModelBackend reading each user's permissions from the shared cache, so an API
+# request checks the role without a query (accounts/permission_cache.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.permission_cache.CachedPermissionsBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # Locked: this user name from this address after AXES_FAILURE_LIMIT failures; this address, whatever the names,
@@ -206,7 +208,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["crm.api.permissions.ClientRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.ListPagination",
     "DEFAULT_FILTER_BACKENDS": ["crm.api.filters.StrictFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["crm.api.renderers.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["crm.api.problems.JsonParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.problems.problem_exception_handler",

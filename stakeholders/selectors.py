@@ -4,7 +4,9 @@ from datetime import date, timedelta
 from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mail.models import OutboxMessage
@@ -24,8 +26,17 @@ from .models import (
 )
 
 
-def organisations_list(*, with_contacts: bool = False) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.select_related("tier", "owner").prefetch_related("tags")
+def organisations_list(*, with_contacts: bool = False, label_names: bool = False) -> QuerySet[Organisation]:
+    """Organisations with tier and owner joined and their labels prefetched; with `label_names` (for the API, which
+    shows labels by name) the names come as `label_names` in the same query on PostgreSQL instead, so that a page
+    costs one query for its rows."""
+    organisations = Organisation.objects.select_related("tier", "owner")
+    if label_names and connection.vendor == "postgresql":
+        organisations = organisations.annotate(
+            label_names=ArraySubquery(Tag.objects.filter(organisations=OuterRef("pk")).order_by("name").values("name"))
+        )
+    else:
+        organisations = organisations.prefetch_related("tags")
     if with_contacts:
         organisations = organisations.prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name", "id"))

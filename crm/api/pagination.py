@@ -1,5 +1,7 @@
 """Numbered pages for people, cursor pages in change order for systems that sync."""
 
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
@@ -9,7 +11,27 @@ MAX_PAGE_SIZE = 100
 PAGINATION_PARAMETERS = {"page", "pageSize", "cursor"}
 
 
+class IdsFirstPaginator(Paginator):
+    """Takes a page's ids on the ordered index first and joins only those rows.
+
+    OFFSET makes PostgreSQL produce and drop every row before the page; with the joins (tier, owner, labels) in
+    the same query each dropped row costs its joins too, and page 900 took 3.6 times page 1. Here the OFFSET runs
+    in a subquery that selects only the id (an index-only walk of the ordering's index), and the outer query joins
+    the page's rows, in one statement. A DISTINCT list (a filter across a to-many relation) keeps the plain slice:
+    its subquery would have to select the ordering's columns too."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and rows.ordered and not rows.query.distinct:
+            return Page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
+        return Page(rows[bottom:top], number, self)
+
+
 class PagePagination(PageNumberPagination):
+    django_paginator_class = IdsFirstPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_query_param = "page"
     page_size_query_param = "pageSize"

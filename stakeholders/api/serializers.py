@@ -2,6 +2,7 @@
 parser of djangorestframework-camel-case translate)."""
 
 from django.contrib.auth import get_user_model
+from rest_framework.relations import ManyRelatedField
 
 from crm.api.serializers import StrictModelSerializer, StrictSlugRelatedField
 
@@ -39,9 +40,23 @@ class EmbeddedContactSerializer(ContactSerializer):
         fields = [field for field in ContactSerializer.Meta.fields if field != "organisation"]
 
 
+class LabelNamesField(ManyRelatedField):
+    """Labels by name. A list gathers the names in the query of its rows (`label_names`, selectors.organisations_list),
+    so they cost no query of their own; without them (SQLite, a record just written) the labels are read."""
+
+    def get_attribute(self, instance):
+        names = getattr(instance, "label_names", None)
+        return super().get_attribute(instance) if names is None else names
+
+    def to_representation(self, iterable):
+        return [value if isinstance(value, str) else self.child_relation.to_representation(value) for value in iterable]
+
+
 class OrganisationSerializer(StrictModelSerializer):
-    labels = StrictSlugRelatedField(
-        many=True, slug_field="name", source="tags", queryset=Tag.objects.all(), required=False
+    labels = LabelNamesField(
+        child_relation=StrictSlugRelatedField(slug_field="name", queryset=Tag.objects.all()),
+        source="tags",
+        required=False,
     )
     owner = StrictSlugRelatedField(slug_field="username", queryset=active_users(), allow_null=True, required=False)
     tier = StrictSlugRelatedField(slug_field="code", queryset=Tier.objects.all(), allow_null=True, required=False)

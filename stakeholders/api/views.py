@@ -61,7 +61,7 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     instance_keyword = "organisation"
 
     def get_queryset(self):
-        return selectors.organisations_list(with_contacts=self.expands_contacts())
+        return selectors.organisations_list(with_contacts=self.expands_contacts(), label_names=True)
 
     def service_arguments(self, validated_data: dict) -> dict:
         # Who asks decides whether the liaison officer may change (services.organisation_owner_validate).

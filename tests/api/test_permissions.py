@@ -1,6 +1,10 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from accounts import roles
 from stakeholders.models import Organisation
 from tests.api.clients import token_client
 
@@ -45,3 +49,50 @@ def test_api_response_over_https_carries_hsts(api):
     response = api.get(URL, secure=True)
 
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_a_role_taken_away_ends_reading_at_the_next_request(reader):
+    client = token_client(reader)
+    assert client.get(URL).status_code == 200  # the role's permissions are now in the cache
+
+    reader.groups.clear()
+
+    assert client.get(URL).status_code == 403
+
+
+def test_a_permission_taken_from_a_role_ends_reading_at_the_next_request(reader):
+    client = token_client(reader)
+    assert client.get(URL).status_code == 200
+    role = Group.objects.get(name=roles.READ_ONLY)
+
+    role.permissions.remove(Permission.objects.get(codename="view_organisation"))
+
+    assert client.get(URL).status_code == 403
+
+
+def test_a_deleted_role_ends_reading_at_the_next_request(reader):
+    client = token_client(reader)
+    assert client.get(URL).status_code == 200
+
+    Group.objects.get(name=roles.READ_ONLY).delete()
+
+    assert client.get(URL).status_code == 403
+
+
+def test_a_role_given_lets_the_user_read_at_the_next_request(outsider):
+    client = token_client(outsider)
+    assert client.get(URL).status_code == 403
+
+    outsider.groups.add(Group.objects.get(name=roles.READ_ONLY))
+
+    assert client.get(URL).status_code == 200
+
+
+def test_a_request_with_a_warm_cache_reads_no_permission(reader):
+    client = token_client(reader)
+    client.get(URL)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+
+    assert not [query for query in queries.captured_queries if "auth_permission" in query["sql"]]
