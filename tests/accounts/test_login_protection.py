@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.enrolment import enrolment_links_issue
 from accounts.sessions import SIGNED_IN_AT
 from mail.models import OutboxMessage
-from tests.crm.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
+from tests.accounts.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
 from tests.crm.test_settings import manage
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_a_coordinator_sets_up_and_then_uses_a_second_factor(coordinator, securi
 
     first = browser.get("/organisaties/")
     assert first["Location"] == "/tweestapsverificatie/?next=%2Forganisaties%2F"
-    browser.get(first["Location"])  # mails the set-up link (tests/crm/test_second_factor.py)
+    browser.get(first["Location"])  # mails the set-up link (tests/accounts/test_second_factor.py)
     link = enrolment_links_issue([OutboxMessage.objects.get(kind="second_factor_enrolment")])[0]
     assert browser.get(link.removeprefix(settings.SITE_URL))["Location"] == "/tweestapsverificatie/"
     setup = browser.get(first["Location"])

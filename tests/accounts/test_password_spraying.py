@@ -8,7 +8,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.tokens import api_token_create, api_token_revoke
-from tests.crm.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
+from tests.accounts.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from accounts.models import EnrolmentLink
 from accounts.two_factor import recovery_codes_issue
 from mail.models import MailPreferences, OutboxMessage
 from mail.smtp import PERSONAL_LINK
-from tests.crm.test_outbox import send_due, smtp  # noqa: F401 (a fixture)
-from tests.crm.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
+from tests.accounts.test_security_log import PASSWORD, security_log  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
+from tests.mail.test_outbox import send_due, smtp  # noqa: F401 (a fixture)
 from tests.sessions import SignedInClient
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from tests.crm.test_security_log import security_log  # noqa: F401 (a fixture)
+from tests.accounts.test_security_log import security_log  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
