@@ -10,7 +10,6 @@ LIAISON_OFFICERS = "Liaison officers"
 RESEARCHERS = "Researchers"
 READ_ONLY = "Read-only"
 
-EVERYTHING = "*"
 ROLES = [ADMINISTRATORS, COORDINATORS, LIAISON_OFFICERS, RESEARCHERS, READ_ONLY]
 MODEL_ACTIONS = ("view", "add", "change", "delete")
 MATRIX_ACTIONS = [*MODEL_ACTIONS, "view_confidential", "export", "erase", "assign_owner"]

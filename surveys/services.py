@@ -172,7 +172,8 @@ def invitation_links_issue(messages: Sequence[OutboxMessage]) -> list[str | None
     """The personal links of these invitation mails, made now for all of them in one read and one insert; None for
     a mail whose invitation no longer needs one.
 
-    Registered as the outbox personaliser of survey mails (surveys/apps.py); the key names the invitation.
+    Registered as the outbox personaliser of survey mails (surveys/plugins.py); the key, written by this app, names
+    the invitation.
     """
     invitation_ids = [int(message.idempotency_key.split(":")[1]) for message in messages]
     awaiting = set(Invitation.objects.filter(_awaiting_answer(), pk__in=invitation_ids).values_list("pk", flat=True))
