@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.web.forms import StyledForm, widgets_style
+from crm.web.forms import DateTimeLocalInput, StyledForm, StyledModelForm, widgets_style
 
-from .models import SCALES, Question, QuestionKind
+from .models import SCALES, Question, QuestionKind, SurveyRound
+from .services import ROUND_SETUP_FIELDS
 
 LIKERT_LABELS = {
     1: _("strongly disagree"),
@@ -47,3 +48,25 @@ class AnswerForm(StyledForm):
 
     def answers(self) -> dict[Question, int | str | None]:
         return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}
+
+
+class RoundSetupForm(StyledModelForm):
+    """A draft round's set-up: which questionnaire, when, its reminders and its minimum group size. Its target is
+    chosen on a page of its own, with the contact list's filters."""
+
+    class Meta:
+        model = SurveyRound
+        fields = ROUND_SETUP_FIELDS
+        widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
+        help_texts = {
+            "opens_at": _("The invitations go out at this moment, once the round is scheduled."),
+            "min_group_size": _("Results of a smaller group of respondents are not shown."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            # Beside the field, rather than as the database constraint's error at the top.
+            self.add_error("closes_at", _("A round must close after it opens."))
+        return cleaned

@@ -6,9 +6,10 @@ together hold either nothing or at least the round's minimum group size, so no s
 subtracting the shown cells from the total.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, StdDev, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, StdDev, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -24,16 +25,42 @@ BREAKDOWNS = {
 }
 
 
-def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
-    """The contacts a round invites: its filters over active contacts with an address who accept mail."""
-    contacts = Contact.objects.filter(
+# The contact fields a round's target may filter on. Named by the field each filter reads rather than by its query
+# parameter, so the target keys follow the contact list's FilterSet if its parameters are renamed.
+TARGET_FIELDS = (
+    "organisation__kind",
+    "organisation__scope",
+    "organisation__tags__name",
+    "organisation__owner__username",
+    "level",
+    "preferred_language",
+)
+
+
+def target_filter_names() -> list[str]:
+    """The contact list's filters a round's target may use, by their query parameter names, in the list's order."""
+    return [name for name, declared in ContactFilterSet.base_filters.items() if declared.field_name in TARGET_FIELDS]
+
+
+def contacts_invitable() -> QuerySet[Contact]:
+    """The contacts any round may invite: active contacts with an address who accept mail, of active organisations."""
+    return Contact.objects.filter(
         is_active=True,
         mail_opted_out_at__isnull=True,
         anonymised_at__isnull=True,
         organisation__status=OrganisationStatus.ACTIVE,
     ).exclude(email="")
-    filtered = ContactFilterSet(data=survey_round.target_filter, queryset=contacts).qs
+
+
+def contacts_targeted(*, target_filter: Mapping) -> QuerySet[Contact]:
+    """The invitable contacts that these filters of the contact list select, in the order the pages list them."""
+    filtered = ContactFilterSet(data=target_filter, queryset=contacts_invitable()).qs
     return filtered.select_related("organisation").order_by("organisation__name", "last_name", "id")
+
+
+def round_targets(*, survey_round: SurveyRound) -> QuerySet[Contact]:
+    """The contacts a round invites: its filters over active contacts with an address who accept mail."""
+    return contacts_targeted(target_filter=survey_round.target_filter)
 
 
 def _count_of(queryset: QuerySet) -> Coalesce:
@@ -70,6 +97,58 @@ def organisation_survey_participation(*, organisation: Organisation) -> QuerySet
         )
         .order_by("-opens_at")
     )
+
+
+@dataclass
+class SegmentProgress:
+    label: str
+    invited: int
+    answered: int
+
+
+@dataclass
+class RoundProgress:
+    """How far a round is, from its invitations only: how many were invited, used their link, answered, and how many
+    reminders went out; per kind of organisation and per level, the same counts. Never an answer: those are in the
+    results, with small groups suppressed."""
+
+    invited: int
+    started: int
+    answered: int
+    reminders: int
+    segments: dict[str, list[SegmentProgress]]
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+# The segments progress is counted by: the contact's field, its label and its choices.
+PROGRESS_SEGMENTS = {
+    "contact__organisation__kind": (_("kind of organisation"), OrganisationKind),
+    "contact__level": (_("level"), ContactLevel),
+}
+
+
+def round_progress(*, survey_round: SurveyRound) -> RoundProgress:
+    """A round's progress in three queries, whatever the number of invitations."""
+    invitations = Invitation.objects.filter(round=survey_round).order_by()
+    answered = Count("pk", filter=Q(answered_on__isnull=False))
+    totals = invitations.aggregate(
+        invited=Count("pk"),
+        started=Count("pk", filter=Q(link_used_on__isnull=False)),
+        answered=answered,
+        reminders=Coalesce(Sum("reminders_sent"), 0),
+    )
+    segments = {}
+    for path, (label, choices) in PROGRESS_SEGMENTS.items():
+        counts = {row[path]: row for row in invitations.values(path).annotate(invited=Count("pk"), answered=answered)}
+        segments[str(label)] = [
+            SegmentProgress(label=str(name), invited=counts[value]["invited"], answered=counts[value]["answered"])
+            for value, name in choices.choices
+            if value in counts
+        ]
+    return RoundProgress(**totals, segments=segments)
 
 
 @dataclass

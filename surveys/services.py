@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +28,15 @@ from surveys.mails import MailKind
 from .ballot import ballot_cast, ballots_move, responses_generalise, round_key_share_lock
 from .models import Invitation, InvitationToken, Question, RoundStatus, SurveyRound
 from .results import round_results_freeze
-from .selectors import round_targets
+from .selectors import round_targets, target_filter_names
 
-TARGET_FILTER_KEYS = {"kind", "scope", "level", "label", "owner"}
+# "Send reminders now" passes by whoever had a mail of the round this recently, so a second press (or the reminder
+# job the same morning) does not mail the same people twice in a day.
+REMINDER_NOW_GAP = timedelta(days=1)
+# What a draft round's set-up form may change; its status, target and counts change only through their own services.
+ROUND_SETUP_FIELDS = [
+    "name", "questionnaire", "opens_at", "closes_at", "reminder_after_days", "max_reminders", "min_group_size",
+]  # fmt: skip
 
 
 def _token_digest(token: str) -> str:
@@ -39,7 +45,9 @@ def _token_digest(token: str) -> str:
 
 def target_filter_validate(target_filter: dict) -> None:
     """The target of a round is written with the contact list's filters; anything else is refused."""
-    unknown = set(target_filter) - TARGET_FILTER_KEYS
+    if not isinstance(target_filter, dict):
+        raise ValidationError({"target_filter": _("Write the target as filters of the contact list.")})
+    unknown = set(target_filter) - set(target_filter_names())
     if unknown:
         raise ValidationError(
             {"target_filter": _("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
@@ -48,6 +56,48 @@ def target_filter_validate(target_filter: dict) -> None:
     if not filterset.is_valid():
         reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         raise ValidationError({"target_filter": reasons})
+
+
+def _draft_locked(survey_round: SurveyRound) -> SurveyRound:
+    """The round's row, locked for this transaction, if it is still a draft: set-up changes only while it is one."""
+    locked = SurveyRound.objects.select_for_update().filter(pk=survey_round.pk, status=RoundStatus.DRAFT).first()
+    if locked is None:
+        raise ValidationError(_("Only a draft round can be changed."))
+    return locked
+
+
+@transaction.atomic
+def survey_round_create(*, survey_round: SurveyRound, created_by) -> SurveyRound:
+    """Save a new round as a draft, its set-up and target checked; nobody is invited until it is scheduled.
+
+    Takes the unsaved round that the web form or admin filled in."""
+    survey_round.status = RoundStatus.DRAFT
+    survey_round.created_by = created_by
+    survey_round.interview_responses = 0
+    target_filter_validate(survey_round.target_filter)
+    survey_round.full_clean()
+    survey_round.save()
+    return survey_round
+
+
+@transaction.atomic
+def survey_round_update(*, survey_round: SurveyRound) -> SurveyRound:
+    """Save the changed set-up (ROUND_SETUP_FIELDS) and target of a draft round. Refused once it is scheduled."""
+    _draft_locked(survey_round)
+    target_filter_validate(survey_round.target_filter)
+    survey_round.full_clean()
+    survey_round.save(update_fields=[*ROUND_SETUP_FIELDS, "target_filter", "updated_at"])
+    return survey_round
+
+
+@transaction.atomic
+def survey_round_target_set(*, survey_round: SurveyRound, target_filter: dict) -> SurveyRound:
+    """Make these filters of the contact list a draft round's target: the contacts it invites when it opens."""
+    locked = _draft_locked(survey_round)
+    target_filter_validate(target_filter)
+    locked.target_filter = target_filter
+    locked.save(update_fields=["target_filter", "updated_at"])
+    return locked
 
 
 def survey_round_schedule(*, survey_round: SurveyRound) -> SurveyRound:
@@ -114,6 +164,22 @@ def survey_round_close(*, survey_round: SurveyRound, now: datetime) -> None:
     round_results_freeze(survey_round=survey_round)
 
 
+def survey_round_close_early(*, survey_round: SurveyRound, now: datetime | None = None) -> SurveyRound:
+    """Close an open round now, before its closing moment, exactly as when its time ends (survey_round_close); its
+    closing moment becomes now. Refused for a round that is not open."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Waits for an answer on its way into the ballot box (round_key_share_lock), so the close moves it too.
+        locked = SurveyRound.objects.select_for_update().filter(pk=survey_round.pk, status=RoundStatus.OPEN).first()
+        if locked is None:
+            raise ValidationError(_("Only an open round can be closed."))
+        if locked.closes_at > now:
+            locked.closes_at = now
+            locked.save(update_fields=["closes_at", "updated_at"])
+        survey_round_close(survey_round=locked, now=now)
+    return locked
+
+
 def _invite(survey_round: SurveyRound) -> int:
     targets = round_targets(survey_round=survey_round).exclude(invitations__round=survey_round)
     Invitation.objects.bulk_create(
@@ -140,23 +206,20 @@ def invitation_mail(invitation: Invitation, *, reminder: int = 0) -> Mail:
     )
 
 
-def survey_reminders_send(*, now: datetime | None = None) -> int:
-    """Remind the invitees of open rounds who have not answered, as often and as late as each round says."""
-    now = now or timezone.now()
-    open_rounds = SurveyRound.objects.filter(status=RoundStatus.OPEN, closes_at__gt=now)
-    # One condition per waiting time the open rounds use (a handful), rather than multiplying a column by a
-    # duration in SQL, which SQLite, the database of `make run`, cannot do.
-    waited = Q(pk__in=[])
-    for days in open_rounds.values_list("reminder_after_days", flat=True).distinct():
-        waited |= Q(round__reminder_after_days=days, last_mail_at__lte=now - timedelta(days=days))
-    due = (
+def _reminders_due(rounds: QuerySet[SurveyRound]):
+    """The unanswered invitations of these rounds that may have another reminder, with the moment of their last mail."""
+    return (
         Invitation.objects.filter(
-            round__in=open_rounds, answered_on__isnull=True, reminders_sent__lt=F("round__max_reminders")
+            round__in=rounds, answered_on__isnull=True, reminders_sent__lt=F("round__max_reminders")
         )
         .annotate(last_mail_at=Coalesce("last_reminded_at", "invited_at"))
-        .filter(waited)
         .select_related("round", "contact__organisation")
     )
+
+
+def _reminders_write(due: QuerySet[Invitation], *, now: datetime) -> int:
+    """Write the next reminder of each of these invitations to the outbox and count it, in one transaction; an
+    invitation another run holds is passed by, so nobody gets the same reminder twice."""
     with transaction.atomic():
         invitations = list(due.select_for_update(skip_locked=True, of=("self",)))
         written = outbox_enqueue(
@@ -166,6 +229,29 @@ def survey_reminders_send(*, now: datetime | None = None) -> int:
             reminders_sent=F("reminders_sent") + 1, last_reminded_at=now
         )
     return written
+
+
+def survey_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the invitees of open rounds who have not answered, as often and as late as each round says."""
+    now = now or timezone.now()
+    open_rounds = SurveyRound.objects.filter(status=RoundStatus.OPEN, closes_at__gt=now)
+    # One condition per waiting time the open rounds use (a handful), rather than multiplying a column by a
+    # duration in SQL, which SQLite, the database of `make run`, cannot do.
+    waited = Q(pk__in=[])
+    for days in open_rounds.values_list("reminder_after_days", flat=True).distinct():
+        waited |= Q(round__reminder_after_days=days, last_mail_at__lte=now - timedelta(days=days))
+    return _reminders_write(_reminders_due(open_rounds).filter(waited), now=now)
+
+
+def survey_round_remind(*, survey_round: SurveyRound, now: datetime | None = None) -> int:
+    """Remind the invitees of one open round who have not answered now, without waiting for the round's reminder
+    days: still at most its number of reminders, and nobody who had a mail of the round in the last day
+    (REMINDER_NOW_GAP). Returns how many reminders were written to the outbox."""
+    now = now or timezone.now()
+    open_round = SurveyRound.objects.filter(pk=survey_round.pk, status=RoundStatus.OPEN, closes_at__gt=now)
+    if not open_round.exists():
+        raise ValidationError(_("Only an open round sends reminders."))
+    return _reminders_write(_reminders_due(open_round).filter(last_mail_at__lte=now - REMINDER_NOW_GAP), now=now)
 
 
 def invitation_links_issue(messages: Sequence[OutboxMessage]) -> list[str | None]:

@@ -18,9 +18,10 @@ from crm.spreadsheet import DIALECT
 from crm.web.client import client_address
 from crm.web.views import PAGE_SIZE, allowed, filtered_page
 from privacy.audit import access_list_record
+from stakeholders.models import Contact
 
 from . import selectors, services
-from .filters import SurveyRoundFilterSet
+from .filters import RoundTargetFilterSet, SurveyRoundFilterSet
 from .forms import AnswerForm
 from .models import Invitation, RoundStatus, SurveyRound
 from .results import round_results_read
@@ -148,16 +149,23 @@ def round_list(request):
 
 @allowed("surveys.view_surveyround")
 def round_detail(request, round_id):
-    """A round's set-up and progress; before it opens, the contacts it will invite, for review."""
+    """A round's set-up, its target and its progress; before it opens, the contacts it will invite, for review, and
+    after, its invitations. The people only for a role that may see invitations."""
     survey_round = get_object_or_404(selectors.survey_rounds_list(), pk=round_id)
-    if survey_round.status in (RoundStatus.DRAFT, RoundStatus.SCHEDULED):
-        people = selectors.round_targets(survey_round=survey_round)
-    else:
-        people = selectors.round_invitations(survey_round=survey_round)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The page names contact persons and their organisations: a list of their data, recorded.
-    access_list_record(request=request, persons=len(page.object_list))
-    return render(request, "surveys/round_detail.html", {"round": survey_round, "page": page})
+    context = {
+        "round": survey_round,
+        "target": RoundTargetFilterSet(data=survey_round.target_filter, queryset=Contact.objects.none()).described(),
+        "progress": selectors.round_progress(survey_round=survey_round),
+    }
+    if request.user.has_perm("surveys.view_invitation"):
+        if survey_round.status in (RoundStatus.DRAFT, RoundStatus.SCHEDULED):
+            people = selectors.round_targets(survey_round=survey_round)
+        else:
+            people = selectors.round_invitations(survey_round=survey_round)
+        context["page"] = page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The page names contact persons and their organisations: a list of their data, recorded.
+        access_list_record(request=request, persons=len(page.object_list))
+    return render(request, "surveys/round_detail.html", context)
 
 
 @require_POST

@@ -88,7 +88,11 @@ CELLS = [
     Cell("surveys.surveyround", "view", "ui", "GET", "/enquetes/{surveyround}/"),
     Cell("surveys.surveyround", "view", "ui", "GET", "/enquetes/{surveyround}/resultaten/"),
     Cell("surveys.surveyround", "view", "api", "GET", "/api/v1/enquete-rondes/{surveyround}"),
+    Cell("surveys.surveyround", "add", "ui", "GET", "/enquetes/nieuw/"),
+    Cell("surveys.surveyround", "change", "ui", "GET", "/enquetes/{surveyround}/bewerken/"),
     Cell("surveys.surveyround", "change", "ui", "POST", "/enquetes/{surveyround}/inplannen/"),
+    Cell("surveys.surveyround", "change", "ui", "POST", "/enquetes/{surveyround}/herinneren/"),
+    Cell("surveys.surveyround", "change", "ui", "GET", "/enquetes/{surveyround}/sluiten/"),
     *admin_cells("surveys.surveyround"),
     *admin_cells("surveys.questionnaire"),
     # Questions are edited inline on their questionnaire; invitations are made by the rounds job only, never by hand.
