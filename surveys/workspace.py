@@ -126,7 +126,8 @@ def round_target(request, round_id):
     labels = target_filter_names_by_field()
     for field, label in PICKED_FIELDS.items():
         if field in labels:
-            filterset.form.fields[labels[field]].label = label
+            # A name from a list now, not a user name to type; the bound field already holds the old label.
+            filterset.form[labels[field]].label = label
     # A page of contact persons, whatever the filters found: one access record with how many.
     access_list_record(request=request, persons=len(page.object_list))
     chosen = None
