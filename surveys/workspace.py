@@ -114,7 +114,7 @@ def round_target(request, round_id):
             return redirect(f"{request.path}?{urlencode(chosen)}")
         messages.success(request, _("The target is saved. Check the round, then schedule it."))
         return redirect("surveys:round-detail", round_id=round_id)
-    if survey_round.target_filter and not set(request.GET) & set(names):
+    if set(survey_round.target_filter) & set(names) and not set(request.GET) & set(names):
         # The round's current target, in the address, so the form shows it and its pages keep it.
         return redirect(f"{request.path}?{urlencode(survey_round.target_filter)}")
     filterset, page = filtered_page(
