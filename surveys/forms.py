@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.web.forms import DateTimeLocalInput, StyledForm, StyledModelForm, widgets_style
 
 from .models import SCALES, Question, QuestionKind, SurveyRound
-from .services import ROUND_SETUP_FIELDS
+from .services import ROUND_SETUP_FIELDS, round_moment_validate
 
 LIKERT_LABELS = {
     1: _("strongly disagree"),
@@ -62,6 +62,17 @@ class RoundSetupForm(StyledModelForm):
             "opens_at": _("The invitations go out at this moment, once the round is scheduled."),
             "min_group_size": _("Results of a smaller group of respondents are not shown."),
         }
+
+    def clean_opens_at(self):
+        return self._near_today(self.cleaned_data["opens_at"])
+
+    def clean_closes_at(self):
+        return self._near_today(self.cleaned_data["closes_at"])
+
+    @staticmethod
+    def _near_today(moment):
+        round_moment_validate(moment)
+        return moment
 
     def clean(self):
         cleaned = super().clean()

@@ -33,6 +33,8 @@ from .selectors import round_targets, target_filter_names
 # "Send reminders now" passes by whoever had a mail of the round this recently, so a second press (or the reminder
 # job the same morning) does not mail the same people twice in a day.
 REMINDER_NOW_GAP = timedelta(days=1)
+# The years a round may open and close in, around this one.
+ROUND_YEARS_BACK, ROUND_YEARS_AHEAD = 1, 5
 # What a draft round's set-up form may change; its status, target and counts change only through their own services.
 ROUND_SETUP_FIELDS = [
     "name", "questionnaire", "opens_at", "closes_at", "reminder_after_days", "max_reminders", "min_group_size",
@@ -58,6 +60,32 @@ def target_filter_validate(target_filter: dict) -> None:
         raise ValidationError({"target_filter": reasons})
 
 
+def round_moment_validate(moment: datetime) -> None:
+    """A round opens and closes near today: a year mistyped (0001, 9999) is refused, and is never turned into UTC,
+    where an offset could push it out of range."""
+    this_year = timezone.localdate().year
+    if not this_year - ROUND_YEARS_BACK <= moment.year <= this_year + ROUND_YEARS_AHEAD:
+        raise ValidationError(
+            _("Give a moment between %(first)d and %(last)d.")
+            % {"first": this_year - ROUND_YEARS_BACK, "last": this_year + ROUND_YEARS_AHEAD}
+        )
+
+
+def _round_set_up_validate(survey_round: SurveyRound) -> None:
+    errors = {}
+    for name in ("opens_at", "closes_at"):
+        moment = getattr(survey_round, name)
+        try:
+            if moment is not None:  # a missing moment is full_clean's to name
+                round_moment_validate(moment)
+        except ValidationError as refused:
+            errors[name] = refused.messages
+    if errors:
+        raise ValidationError(errors)
+    target_filter_validate(survey_round.target_filter)
+    survey_round.full_clean()
+
+
 def _draft_locked(survey_round: SurveyRound) -> SurveyRound:
     """The round's row, locked for this transaction, if it is still a draft: set-up changes only while it is one."""
     locked = SurveyRound.objects.select_for_update().filter(pk=survey_round.pk, status=RoundStatus.DRAFT).first()
@@ -74,8 +102,7 @@ def survey_round_create(*, survey_round: SurveyRound, created_by) -> SurveyRound
     survey_round.status = RoundStatus.DRAFT
     survey_round.created_by = created_by
     survey_round.interview_responses = 0
-    target_filter_validate(survey_round.target_filter)
-    survey_round.full_clean()
+    _round_set_up_validate(survey_round)
     survey_round.save()
     return survey_round
 
@@ -84,8 +111,7 @@ def survey_round_create(*, survey_round: SurveyRound, created_by) -> SurveyRound
 def survey_round_update(*, survey_round: SurveyRound) -> SurveyRound:
     """Save the changed set-up (ROUND_SETUP_FIELDS) and target of a draft round. Refused once it is scheduled."""
     _draft_locked(survey_round)
-    target_filter_validate(survey_round.target_filter)
-    survey_round.full_clean()
+    _round_set_up_validate(survey_round)
     survey_round.save(update_fields=[*ROUND_SETUP_FIELDS, "target_filter", "updated_at"])
     return survey_round
 

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mail.models import OutboxMessage
+from surveys.forms import RoundSetupForm
 from surveys.models import FrozenResults, Invitation, RoundStatus, SurveyRound
-from surveys.services import response_submit, survey_rounds_advance
+from surveys.selectors import target_filter_names
+from surveys.services import ROUND_SETUP_FIELDS, response_submit, survey_rounds_advance
 from surveys.workspace import target_filter_names_by_field
 from tests.factories import (
     ContactFactory,
@@ -20,6 +22,8 @@ from tests.factories import (
     TagFactory,
     questionnaire_with_questions,
 )
+from tests.security.payloads import HOSTILE
+from tests.security.test_hostile_input import post_each_hostile_value, quiet
 from tests.sessions import SignedInClient
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +45,10 @@ def moment(days: float) -> str:
     return timezone.localtime(timezone.now() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
 
-def setup_form(**changes) -> dict:
-    questionnaire = questionnaire_with_questions()
+def setup_form(questionnaire=None, **changes) -> dict:
     return {
         "name": "Partnerpeiling najaar",
-        "questionnaire": questionnaire.pk,
+        "questionnaire": questionnaire or questionnaire_with_questions().pk,
         "opens_at": moment(1),
         "closes_at": moment(30),
         "reminder_after_days": "7",
@@ -62,7 +65,7 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-# Setting a round up --------------------------------------------------------------------------------------------------
+# Setting a round up ---------------------------------------------------------------------------------------------------
 
 
 def test_a_researcher_creates_a_draft_round_and_goes_on_to_choose_its_contacts(researcher):
@@ -129,7 +132,7 @@ def test_a_round_that_is_no_longer_a_draft_cannot_be_edited_or_retargeted(resear
     assert (unchanged.name, unchanged.target_filter, unchanged.status) == (survey_round.name, {KIND: "ngo"}, status)
 
 
-# Choosing the contacts -----------------------------------------------------------------------------------------------
+# Choosing the contacts ------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -397,3 +400,37 @@ def test_the_target_preview_costs_the_same_queries_for_two_contacts_or_twenty(re
     two = queries(client, url, {KIND: "ngo", LABEL: "Opvang"})
     add(18)
     assert queries(client, url, {KIND: "ngo", LABEL: "Opvang"}) == two
+
+
+# Hostile input --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ROUND_SETUP_FIELDS)
+def test_a_hostile_value_in_the_round_form_is_refused_beside_the_field_or_saved_as_text(researcher, field):
+    questionnaire = questionnaire_with_questions().pk
+    wrong = post_each_hostile_value(
+        client_of(researcher),
+        "/enquetes/nieuw/",
+        lambda **changes: setup_form(**({"questionnaire": questionnaire} | changes)),
+        field,
+        form_class=RoundSetupForm,
+        written=[SurveyRound],
+        error_shown=lambda context, name: name in context["form"].errors,
+    )
+    assert not wrong
+
+
+@pytest.mark.parametrize("name", target_filter_names())
+def test_a_hostile_filter_value_on_the_target_page_is_shown_or_refused_never_saved_as_a_crash(researcher, name):
+    survey_round = draft(target_filter={KIND: "ngo"})
+    client = quiet(client_of(researcher))
+    url = f"/enquetes/{survey_round.pk}/doelgroep/"
+    wrong = {}
+    for label, value in HOSTILE.items():
+        shown = client.get(url, {name: value})
+        saved = client.post(url, {name: value})
+        if shown.status_code != 200 or saved.status_code != 302:
+            wrong[label] = (shown.status_code, saved.status_code)
+    assert not wrong
+    stored = SurveyRound.objects.get(pk=survey_round.pk).target_filter
+    assert stored == {KIND: "ngo"} or set(stored) == {name}, "a value is refused, or saved as the one filter sent"
