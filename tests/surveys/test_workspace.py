@@ -385,6 +385,17 @@ def test_the_round_list_costs_the_same_queries_for_two_rounds_or_twenty(research
     assert queries(client, "/enquetes/") == two
 
 
+def test_a_round_s_page_with_its_progress_costs_the_same_queries_for_two_invitations_or_twenty(researcher):
+    client = client_of(researcher)
+    survey_round = SurveyRoundFactory()
+    url = f"/enquetes/{survey_round.pk}/"
+    InvitationFactory.create_batch(2, round=survey_round)
+    client.get(url)
+    two = queries(client, url)
+    InvitationFactory.create_batch(18, round=survey_round, contact__organisation__kind="municipality")
+    assert queries(client, url) == two
+
+
 def test_the_target_preview_costs_the_same_queries_for_two_contacts_or_twenty(researcher, liaison_officer):
     client = client_of(researcher)
     survey_round = draft()
