@@ -101,7 +101,7 @@ class SurveyRound(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    # The same filters as the contact list (stakeholders.filters.ContactFilterSet): kind, scope, level, label, owner.
+    # Filters of the contact list (stakeholders.filters.ContactFilterSet), those selectors.target_filter_names allows.
     target_filter = models.JSONField(_("target contacts"), default=dict, blank=True)
     reminder_after_days = models.PositiveSmallIntegerField(
         _("remind after (days)"),
