@@ -3,12 +3,12 @@
     .venv/bin/python benchmarks/api.py [--organisations 10000] [--rounds 10]
 
 Seeds organisations with 5 contacts each in a fresh database (BENCHMARK_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/crm_api_benchmark; it is dropped and created again). Two gunicorns run under the
-production settings (docker/gunicorn.conf.py, 2 workers each): the app, and the bare WSGI app of
-benchmarks/baseline_wsgi.py, which pages first and encodes the same JSON from plain psycopg. Both are asked for
-random 100-row pages (`?pageSize=100&expand=contactpersonen`) at concurrency 1 and 8, interleaved: each round sends a
-batch to one and then the same batch to the other, the order alternating by round. Then every organisation is
-exported as CSV once through the app. Write the figures to docs/performance.md.
+postgres://postgres@127.0.0.1:5432/crm_api_benchmark; it is dropped and created again; Redis from BENCHMARK_CACHE_URL
+and BENCHMARK_BROKER_URL). Two gunicorns run under the production settings (docker/gunicorn.conf.py, 2 workers each):
+the app, and the bare WSGI app of benchmarks/baseline_wsgi.py, which pages first and encodes the same JSON from plain
+psycopg. Both are asked for random 100-row pages (`?pageSize=100&expand=contactpersonen`) at concurrency 1 and 8,
+interleaved: each round sends a batch to one and then the same batch to the other, the order alternating by round. Then
+every organisation is exported as CSV once through the app. Write the figures to docs/performance.md.
 """
 
 import argparse
@@ -36,8 +36,8 @@ ENV = {
     "DATABASE_URL": URL,
     "DEBUG": "false",
     "API_RATE_LIMIT": "1000000/minute",
-    "CACHE_URL": "redis://127.0.0.1:6379/4",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": os.environ.get("BENCHMARK_CACHE_URL", "redis://127.0.0.1:6379/4"),
+    "CELERY_BROKER_URL": os.environ.get("BENCHMARK_BROKER_URL", "redis://127.0.0.1:6379/0"),
 }
 
 

@@ -14,8 +14,12 @@ from djangorestframework_camel_case.util import camelize, camelize_re, underscor
 _SCALARS = (str, int, float, bool, type(None))
 
 
+class WireRecords(list):
+    """Records whose keys are already those of the wire (crm/api/rows.py): sent as they are."""
+
+
 @lru_cache(maxsize=4096)
-def _camel_key(key: str) -> str:
+def wire_key(key: str) -> str:
     return camelize_re.sub(underscore_to_camel, key) if "_" in key else key
 
 
@@ -24,8 +28,10 @@ def camelize_keys(data):
         return data
     if isinstance(data, dict):
         if all(type(key) is str for key in data):
-            return {_camel_key(key): camelize_keys(value) for key, value in data.items()}
+            return {wire_key(key): camelize_keys(value) for key, value in data.items()}
         return camelize(data)
+    if isinstance(data, WireRecords):
+        return data
     if isinstance(data, list | tuple):
         return [camelize_keys(item) for item in data]
     return camelize(data)

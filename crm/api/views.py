@@ -1,10 +1,15 @@
 """Base views of the API that write through the services the web UI and admin use."""
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from django.db import connections
+from django.db.models import QuerySet
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from .rows import RowEncoder, fast_datetimes
 
 if TYPE_CHECKING:
     # What these classes are mixed into: checked as a generic view, a plain class when it runs.
@@ -44,3 +49,34 @@ class UpdateThroughService(CreateThroughService):
         arguments = self.service_arguments(serializer.validated_data)
         instance = type(self).update_service(**{self.instance_keyword: instance}, **arguments)
         return Response(self.stored(instance))
+
+
+class RowList(_ViewBase):
+    """A list read as plain rows (crm/api/rows.py) whenever its serializer can be read from them; otherwise DRF's
+    own path, with model instances."""
+
+    # Compiled once per shape of a list: building the serializer's fields costs more than encoding a page.
+    _row_encoders: ClassVar[dict[tuple, RowEncoder | None]] = {}
+    read_rows: Callable[[QuerySet], QuerySet] | None = None
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        shape = (type(self), *self.row_shape())
+        if shape not in self._row_encoders:
+            self._row_encoders[shape] = RowEncoder.compile(cast(Serializer, self.get_serializer()), queryset)
+        encoder = self._row_encoders[shape]
+        if encoder is None:
+            records = self.get_serializer(self.paginate_queryset(queryset), many=True).data
+        else:
+            self.read_rows = encoder.values  # the paginator reads the page's rows with it (crm/api/pagination.py)
+            with fast_datetimes(connections[queryset.db]):
+                records = encoder.encode_page(self.paginate_queryset(queryset) or [])
+        self.page_listed(records)
+        return self.get_paginated_response(records)
+
+    def row_shape(self) -> tuple:
+        """What, besides the view, changes the fields of its list (an `expand`, say)."""
+        return ()
+
+    def page_listed(self, records: Sequence[dict]) -> None:
+        """Called with the page's records before they are sent."""

@@ -44,6 +44,8 @@ class LabelNamesField(ManyRelatedField):
     """Labels by name. A list gathers the names in the query of its rows (`label_names`, selectors.organisations_list),
     so they cost no query of their own; without them (SQLite, a record just written) the labels are read."""
 
+    row_lookup = "label_names"  # where a list read as rows finds them (crm/api/rows.py)
+
     def get_attribute(self, instance):
         names = getattr(instance, "label_names", None)
         return super().get_attribute(instance) if names is None else names

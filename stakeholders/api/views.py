@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from crm.api.csv import CsvListMixin
-from crm.api.views import CreateThroughService, UpdateThroughService
+from crm.api.views import CreateThroughService, RowList, UpdateThroughService
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
@@ -33,7 +33,7 @@ EXPAND = OpenApiParameter(
 )
 
 
-class ResourceViewSet(CsvListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ResourceViewSet(CsvListMixin, RowList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List (as JSON pages or CSV) and retrieve; the writes come from the service mixins."""
 
 
@@ -76,14 +76,13 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "expand_contacts": self.expands_contacts()}
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if self.expands_contacts() and page is not None:
-            # The organisations' contact persons come along (prefetched): a list of their data, recorded.
-            access_list_record(
-                request=self.request, persons=sum(len(organisation.contacts.all()) for organisation in page)
-            )
-        return page
+    def row_shape(self):
+        return (self.expands_contacts(),)
+
+    def page_listed(self, records):
+        if self.expands_contacts():
+            # The organisations' contact persons come along: a list of their data, recorded.
+            access_list_record(request=self.request, persons=sum(len(record["contacts"]) for record in records))
 
 
 class ContactViewSet(ContactListAudit, UpdateThroughService, ResourceViewSet):
