@@ -129,9 +129,9 @@ class ImportExportHistoryAdmin(ServiceAdmin, ImportExportModelAdmin, SimpleHisto
 @admin.register(Tier)
 class TierAdmin(ServiceAdmin):
     writes = Writes("tier", services.tier_create, services.tier_update, services.tier_delete)
-    list_display = ["name", "code", "cadence_days", "position"]
+    list_display = ["name", "name_en", "code", "cadence_days", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(Tag)
@@ -143,7 +143,8 @@ class TagAdmin(ServiceAdmin):
 @admin.register(Topic)
 class TopicAdmin(ServiceAdmin):
     writes = Writes("topic", services.topic_create, services.topic_update, services.topic_delete)
-    search_fields = ["name"]
+    list_display = ["name", "name_en"]
+    search_fields = ["name", "name_en"]
 
 
 CONTACT_WRITES = Writes("contact", services.contact_create, services.contact_update, services.contact_delete)

@@ -53,7 +53,7 @@ def dashboard(request):
 
 # Tier and liaison officer are picked from lists on the pages; the API takes their code and user name.
 def _tier_picker() -> forms.Select:
-    return forms.Select(choices=[("", "")] + [(tier.code, tier.name) for tier in selectors.tiers_list()])
+    return forms.Select(choices=[("", "")] + [(tier.code, tier.display_name) for tier in selectors.tiers_list()])
 
 
 def _officer_picker() -> forms.Select:
