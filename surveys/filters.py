@@ -1,8 +1,10 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import RoundStatus
+from crm.api.filters import WireChoiceFilter
+
+from . import wire
 
 
 class SurveyRoundFilterSet(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=RoundStatus.choices, label=_("status"))
+    status = WireChoiceFilter(codes=wire.ROUND_STATUS, label=_("status"))

@@ -30,7 +30,7 @@ from .models import Invitation, InvitationToken, Question, RoundStatus, SurveyRo
 from .results import round_results_freeze
 from .selectors import round_targets
 
-TARGET_FILTER_KEYS = {"kind", "scope", "level", "label", "owner"}
+TARGET_FILTER_KEYS = {"soort", "reikwijdte", "niveau", "label", "relatiebeheerder"}  # ContactFilterSet's
 
 
 def _token_digest(token: str) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.api.csv import csv_safe
 from crm.spreadsheet import DIALECT
 from crm.web.client import client_address
-from crm.web.views import PAGE_SIZE, allowed, filtered_page
+from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page
 from privacy.audit import access_list_record
 
 from . import selectors, services
@@ -154,7 +154,7 @@ def round_detail(request, round_id):
         people = selectors.round_targets(survey_round=survey_round)
     else:
         people = selectors.round_invitations(survey_round=survey_round)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get(PAGE))
     # The page names contact persons and their organisations: a list of their data, recorded.
     access_list_record(request=request, persons=len(page.object_list))
     return render(request, "surveys/round_detail.html", {"round": survey_round, "page": page})

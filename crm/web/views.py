@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError as FilterValidationError
 from .forms import widgets_mark_invalid, widgets_style
 
 PAGE_SIZE = 25
+# The page of a list in its address, in Dutch like the filters beside it (templates/_pagination.html).
+PAGE = "pagina"
 
 
 def allowed(*permissions: str):
@@ -42,7 +44,7 @@ def filtered_page(
         results = queryset.none()
     widgets_style(filterset.form)
     widgets_mark_invalid(filterset.form)
-    page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get("page")) if page_size else results
+    page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get(PAGE)) if page_size else results
     return filterset, page
 
 

@@ -48,7 +48,14 @@ def busy_organisations(count: int, *, owner) -> list[Organisation]:
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/organisaties/", "/organisaties/?sort=-nextContactDueOn", "/contactpersonen/", "/kaart/", "/enquetes/"],
+    [
+        "/",
+        "/organisaties/",
+        "/organisaties/?sorteer=-volgendContactUiterlijkOp",
+        "/contactpersonen/",
+        "/kaart/",
+        "/enquetes/",
+    ],
 )
 def test_list_pages_cost_the_same_queries_for_two_or_twenty_rows(client, liaison_officer, url):
     client.force_login(liaison_officer)
@@ -191,10 +198,10 @@ def test_a_new_owner_of_an_organisation_edited_in_the_ui_is_told(client, coordin
 def test_an_invalid_filter_is_shown_beside_its_field_and_the_page_still_answers(client, reader):
     client.force_login(reader)
 
-    response = client.get("/organisaties/?kind=nonsense&sort=,")
+    response = client.get("/organisaties/?soort=nonsense&sorteer=,")
 
     assert response.status_code == 200
-    assert 'id="id_kind_error"' in response.content.decode()
+    assert 'id="id_soort_error"' in response.content.decode()
 
 
 EDIT_URLS = [
