@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -194,23 +195,25 @@ def results_csv(request, round_id):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-round-{survey_round.pk}-results.csv"'
     writer = csv.writer(response, dialect=DIALECT)
-    writer.writerow(["question", "text", "breakdown", "group", "n", "mean", "sd", "suppressed"])
+    # In the reader's language, headers and values alike, numbers with the decimal comma a Dutch spreadsheet reads.
+    headers = [_("question"), _("text"), _("breakdown"), _("group"), "n", _("mean"), _("standard deviation")]
+    writer.writerow([*headers, _("hidden")])
     for result in outcome.questions:
         rows = [("", result.overall)] + [
-            (dimension, cell) for dimension, cells in result.breakdowns.items() for cell in cells
+            (table["label"], cell) for table in result.breakdown_tables for cell in table["groups"]
         ]
-        for dimension, cell in rows:
+        for breakdown, cell in rows:
             writer.writerow(
                 csv_safe(value)
                 for value in [
                     result.question.code,
                     result.question.text,
-                    dimension,
+                    str(breakdown),
                     cell.label,
                     "" if cell.suppressed else cell.n,
-                    cell.mean,
-                    cell.sd,
-                    "yes" if cell.suppressed else "",
+                    localize(cell.mean),
+                    localize(cell.sd),
+                    _("yes") if cell.suppressed else "",
                 ]  # fmt: skip
             )
     return response

@@ -1,4 +1,6 @@
-"""Tiers and topics in the reader's language; the fixed choices (kinds, channels) likewise."""
+"""Tiers and topics in the reader's language; the fixed choices (kinds, channels) likewise; dates in both."""
+
+import datetime
 
 import pytest
 from django.urls import reverse
@@ -95,3 +97,14 @@ def test_the_fixed_choices_follow_the_language(language, kind, channel):
     with translation.override(language):
         assert str(OrganisationKind.MUNICIPALITY.label) == kind
         assert str(Channel.CALL.label) == channel
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", "10 mei 2026"), ("en", "10 May 2026")])
+def test_dates_name_their_month_in_both_languages(client, reader, language, shown):
+    OrganisationFactory(next_contact_due_on=datetime.date(2026, 5, 10))
+    client.force_login(reader)
+
+    page = client.get(reverse("stakeholders:organisation-list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert shown in page
+    assert "05/10/2026" not in page and "10-5-2026" not in page
