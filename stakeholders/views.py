@@ -51,13 +51,18 @@ def dashboard(request):
     )
 
 
-# Tier and liaison officer are picked from lists on the pages; the API takes their code and user name.
+# Tier and liaison officer are picked from lists on the pages, by name; the API takes their code and user name, as
+# the filters' own labels say.
 def _tier_picker() -> forms.Select:
     return forms.Select(choices=[("", "")] + [(tier.code, tier.display_name) for tier in selectors.tiers_list()])
 
 
 def _officer_picker() -> forms.Select:
     return forms.Select(choices=[("", "")] + [(user.get_username(), person(user)) for user in selectors.owners_list()])
+
+
+def _picker_labels() -> dict:
+    return {"prioriteit": _("tier"), "relatiebeheerder": _("liaison officer")}
 
 
 @allowed("stakeholders.view_organisation")
@@ -67,6 +72,7 @@ def organisation_list(request):
         filterset_class=OrganisationFilterSet,
         queryset=selectors.organisations_list().order_by("name", "id"),
         widgets={"prioriteit": _tier_picker(), "relatiebeheerder": _officer_picker()},
+        labels=_picker_labels(),
     )
     return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
 
@@ -181,6 +187,7 @@ def interaction_log(request, pk):
 def follow_up_complete(request, pk):
     visible = FollowUpAction.objects.filter(selectors.follow_ups_visible_to(request.user))
     follow_up = services.follow_up_complete(follow_up=get_object_or_404(visible, pk=pk))
+    messages.success(request, _("Follow-up action done: %(description)s") % {"description": follow_up.description})
     organisation_page = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
     return redirect(safe_next(request, fallback=organisation_page))
 
@@ -192,6 +199,7 @@ def contact_list(request):
         filterset_class=ContactFilterSet,
         queryset=selectors.contacts_list().order_by("last_name", "id"),
         widgets={"relatiebeheerder": _officer_picker()},
+        labels={"relatiebeheerder": _("liaison officer")},
     )
     # A page of contact persons, whatever the filter found: one access record with the filter and how many.
     access_list_record(request=request, persons=len(page.object_list))
@@ -274,6 +282,7 @@ def map_view(request):
         queryset=Organisation.objects.all(),
         page_size=None,
         widgets={"prioriteit": _tier_picker(), "relatiebeheerder": _officer_picker()},
+        labels=_picker_labels(),
     )
     relations = list(selectors.relations_among(organisations=organisations)[:MAP_RELATIONS_LIMIT])
     return render(

@@ -25,16 +25,25 @@ def allowed(*permissions: str):
 
 
 def filtered_page(
-    request, *, filterset_class, queryset, page_size: int | None = PAGE_SIZE, widgets: dict | None = None
+    request,
+    *,
+    filterset_class,
+    queryset,
+    page_size: int | None = PAGE_SIZE,
+    widgets: dict | None = None,
+    labels: dict | None = None,
 ) -> tuple:
     """A list page's filter form (the API's own FilterSet) and the requested page of its results (all of them
-    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from.
+    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from, and `labels`
+    its label (the API's says what to type, such as a code; a list picks by name).
 
     An invalid filter value shows its error beside the field and leaves that filter out, as a form would.
     """
     filterset = filterset_class(data=request.GET or None, queryset=queryset, request=request)
     for name, widget in (widgets or {}).items():
         filterset.form.fields[name].widget = widget
+    for name, label in (labels or {}).items():
+        filterset.form.fields[name].label = label
     try:
         results = filterset.qs
     except FilterValidationError as error:

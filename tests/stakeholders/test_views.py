@@ -313,3 +313,30 @@ def test_an_erased_person_cannot_be_edited_back(client, coordinator):
     assert response.status_code == 200
     contact.refresh_from_db()
     assert (contact.first_name, contact.email) == ("", "")
+
+
+def test_completing_a_follow_up_says_so(client, liaison_officer):
+    client.force_login(liaison_officer)
+    follow_up = FollowUpActionFactory(assignee=liaison_officer, description="Cijfers opvragen")
+
+    response = client.post(f"/vervolgacties/{follow_up.pk}/afronden/", {"next": "/"}, follow=True)
+
+    assert "Vervolgactie afgerond: Cijfers opvragen" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "labels"),
+    [
+        ("/organisaties/", ["prioriteit", "relatiebeheerder"]),
+        ("/kaart/", ["prioriteit", "relatiebeheerder"]),
+        ("/contactpersonen/", ["relatiebeheerder"]),
+    ],
+)
+def test_the_pickers_of_the_list_filters_read_as_words_not_codes(client, reader, url, labels):
+    client.force_login(reader)
+
+    page = client.get(url).content.decode()
+
+    for label in labels:
+        assert f">{label.capitalize()}</label>" in page or f">{label}</label>" in page
+    assert "(code)" not in page and "(gebruikersnaam)" not in page
