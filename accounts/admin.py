@@ -2,6 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ApiToken
 from .tokens import api_token_create, api_token_delete, api_token_expiry_validate, api_token_revoke, api_token_update
@@ -65,3 +69,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             api_token_revoke(token=token)
         messages.success(request, _("The tokens are revoked."))
+
+
+class OtpAdminTexts(admin.ModelAdmin):
+    """django-otp's device admins with their fieldset titles (translated in locale/third_party) and search hint in
+    the user's language: django-otp marks neither for translation."""
+
+    search_help_text = _("Search by user name or e-mail address")
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (_(name) if isinstance(name, str) else name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+
+class TranslatedTOTPDeviceAdmin(OtpAdminTexts, TOTPDeviceAdmin):
+    @admin.display(description=_("QR code"))
+    def qrcode_link(self, device):
+        return super().qrcode_link(device)
+
+
+class TranslatedStaticDeviceAdmin(OtpAdminTexts, StaticDeviceAdmin):
+    pass
+
+
+for model, model_admin in [(TOTPDevice, TranslatedTOTPDeviceAdmin), (StaticDevice, TranslatedStaticDeviceAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -6,7 +6,7 @@ Seeds organisations with 5 contacts each in a fresh database (BENCHMARK_DATABASE
 postgres://postgres@127.0.0.1:5432/crm_api_benchmark; it is dropped and created again; Redis from BENCHMARK_CACHE_URL
 and BENCHMARK_BROKER_URL). Two gunicorns run under the production settings (docker/gunicorn.conf.py, 2 workers each):
 the app, and the bare WSGI app of benchmarks/baseline_wsgi.py, which pages first and encodes the same JSON from plain
-psycopg. Both are asked for random 100-row pages (`?pageSize=100&expand=contactpersonen`) at concurrency 1 and 8,
+psycopg. Both are asked for random 100-row pages (`?paginaGrootte=100&expand=contactpersonen`) at concurrency 1 and 8,
 interleaved: each round sends a batch to one and then the same batch to the other, the order alternating by round. Then
 every organisation is exported as CSV once through the app. Write the figures to docs/performance.md.
 """
@@ -165,10 +165,10 @@ def main() -> None:
     app = serve("crm.wsgi:application", PORT)
     baseline = serve("baseline_wsgi:application", BASELINE_PORT, "--pythonpath", "benchmarks")
     api = http_call(
-        PORT, f"/api/v1/organisaties?page={{page}}&pageSize={PAGE_SIZE}&expand=contactpersonen",
+        PORT, f"/api/v1/organisaties?pagina={{page}}&paginaGrootte={PAGE_SIZE}&expand=contactpersonen",
         {"Authorization": f"Bearer {secret}"},
     )  # fmt: skip
-    raw = http_call(BASELINE_PORT, "/?page={page}", {})
+    raw = http_call(BASELINE_PORT, "/?pagina={page}", {})
     try:
         time.sleep(4)
         for call in (api, raw):  # warm up: connections, caches, the token's last use

@@ -62,12 +62,12 @@ def main() -> None:
     pages = {
         f"dashboard ({OFFICER_ORGANISATIONS} organisations)": "/",
         "organisation list, page 1": "/organisaties/",
-        "organisation list, search 'gemeente', overdue": "/organisaties/?search=gemeente&outreach=overdue",
+        "organisation list, search 'gemeente', overdue": "/organisaties/?zoek=gemeente&contactplanning=teLaat",
         "organisation page": f"/organisaties/{organisation.pk}/",
         "log-a-contact form": f"/organisaties/{organisation.pk}/contact-vastleggen/",
         "contact list, page 1": "/contactpersonen/",
         f"stakeholder map (all {ORGANISATIONS:,})": "/kaart/",
-        "stakeholder map, municipalities": "/kaart/?kind=municipality",
+        "stakeholder map, municipalities": "/kaart/?soort=gemeente",
     }
     print(f"{ORGANISATIONS:,} organisations; as {officer.username} with {OFFICER_ORGANISATIONS} of them")
     print("| page | median | queries |\n| --- | ---: | ---: |")

@@ -12,6 +12,10 @@ class CrmConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from .third_party_texts import third_party_texts_translate
+
+        third_party_texts_translate()
+
         # Sent for apps with models only, and this one has none: listen to django-celery-beat's, once per migrate.
         post_migrate.connect(_beat_schedule_after_migrate, sender=apps.get_app_config("django_celery_beat"))
 

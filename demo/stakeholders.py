@@ -204,6 +204,12 @@ class OrganisationBundle:
     relation: tuple[str, str] | None  # (kind, target name)
 
 
+def topic_ensure(*, name: str, name_en: str) -> Topic:
+    """The demo topic with this Dutch name, with its English name also on a topic an earlier run made."""
+    topic, _created = Topic.objects.update_or_create(name=name, defaults={"name_en": name_en})
+    return topic
+
+
 def seed_demo(*, organisations: int, seed: int, as_of: date) -> SeedReport:
     staff = demo_staff_ensure()
     seeder = Seeder(
@@ -212,7 +218,7 @@ def seed_demo(*, organisations: int, seed: int, as_of: date) -> SeedReport:
         officers=[user for user in staff.values() if user.groups.filter(name="Liaison officers").exists()],
         tiers={tier.code: tier for tier in Tier.objects.all()},
         tags={name: Tag.objects.get_or_create(name=name)[0] for name in data.TAGS},
-        topics=[Topic.objects.get_or_create(name=name)[0] for name in data.TOPICS],
+        topics=[topic_ensure(name=name, name_en=name_en) for name, name_en in data.TOPICS.items()],
         plan=organisations_plan(count=organisations, seed=seed),
     )
     report = SeedReport()

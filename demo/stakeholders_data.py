@@ -263,19 +263,20 @@ JOB_TITLES = {
     "executive": ["Directeur", "Algemeen directeur", "Bestuurder", "Hoofd", "Wethouder"],
 }
 
-TOPICS = [
-    "Terugkeer",
-    "Zelfstandig vertrek",
-    "Vreemdelingenbewaring",
-    "Opvang",
-    "Alleenstaande minderjarige vreemdelingen",
-    "Herintegratie",
-    "Identificatie en documentatie",
-    "Landeninformatie",
-    "Samenwerking in de keten",
-    "Beleid en wetgeving",
-    "Klachten en signalen",
-]
+# Dutch name: English name.
+TOPICS = {
+    "Terugkeer": "Return",
+    "Zelfstandig vertrek": "Independent departure",
+    "Vreemdelingenbewaring": "Immigration detention",
+    "Opvang": "Reception",
+    "Alleenstaande minderjarige vreemdelingen": "Unaccompanied minors",
+    "Herintegratie": "Reintegration",
+    "Identificatie en documentatie": "Identification and documentation",
+    "Landeninformatie": "Country information",
+    "Samenwerking in de keten": "Cooperation in the chain",
+    "Beleid en wetgeving": "Policy and legislation",
+    "Klachten en signalen": "Complaints and signals",
+}
 TAGS = ["Ketenpartner", "Landelijk overleg", "Pilot", "Regionaal netwerk", "Convenant", "EU-project"]
 SUBJECTS = {
     "meeting": "Overleg over {topic}",

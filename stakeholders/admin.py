@@ -121,7 +121,29 @@ class ServiceAdmin(admin.ModelAdmin):
             self.writes.remove(obj)
 
 
-class ImportExportHistoryAdmin(ServiceAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ReadableHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history page with a "what" on every line (the app leaves it blank where it has no
+    earlier version at hand) and a blank change reason where none was given (it prints "None")."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.history_change_reason = record.history_change_reason or ""
+        oldest = historical_records[len(historical_records) - 1] if len(historical_records) else None
+        if oldest is not None and oldest.history_type == "~":
+            # The app compares within the page only; the version before may be on the next page, or was never
+            # recorded (rows made in bulk, like the demo data's, get their first version at their first change).
+            earlier = oldest.prev_record
+            oldest.history_first_recorded = earlier is None
+            if earlier is not None:
+                helper = self.get_historical_record_context_helper(request, oldest)
+                delta = oldest.diff_against(earlier, foreign_keys_are_objs=foreign_keys_are_objs)
+                oldest.history_delta_changes = helper.context_for_delta_changes(delta)
+
+
+class ImportExportHistoryAdmin(ServiceAdmin, ImportExportModelAdmin, ReadableHistoryAdmin):
     # Our own import page reports bad rows by their line in the file, header included.
     import_template_name = "admin/stakeholders/import.html"
 
@@ -129,9 +151,9 @@ class ImportExportHistoryAdmin(ServiceAdmin, ImportExportModelAdmin, SimpleHisto
 @admin.register(Tier)
 class TierAdmin(ServiceAdmin):
     writes = Writes("tier", services.tier_create, services.tier_update, services.tier_delete)
-    list_display = ["name", "code", "cadence_days", "position"]
+    list_display = ["name", "name_en", "code", "cadence_days", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(Tag)
@@ -143,7 +165,8 @@ class TagAdmin(ServiceAdmin):
 @admin.register(Topic)
 class TopicAdmin(ServiceAdmin):
     writes = Writes("topic", services.topic_create, services.topic_update, services.topic_delete)
-    search_fields = ["name"]
+    list_display = ["name", "name_en"]
+    search_fields = ["name", "name_en"]
 
 
 CONTACT_WRITES = Writes("contact", services.contact_create, services.contact_update, services.contact_delete)
@@ -328,7 +351,7 @@ class InteractionAdminForm(ServiceForm):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class InteractionAdmin(ServiceAdmin, ReadableHistoryAdmin):
     writes = Writes("interaction", services.interaction_log, services.interaction_update, services.interaction_delete)
     form = InteractionAdminForm
     list_display = ["subject", "organisation", "channel", "occurred_at", "logged_by", "sentiment"]

@@ -1,61 +1,53 @@
 """One FilterSet per listable thing, shared by the web UI and the API, so both filter with the same names.
 
-Query keys are camelCase, as the Dutch API Design Rules ask; `gewijzigdSinds` (changed since) is the key the rules
-use for incremental sync. Filters on names and ids are exact matches, so an unknown value finds nothing; filters
-on a fixed set of values (kind, scope, status, level, outreach, channel, sort) refuse anything else with a 400.
+Query keys and values are Dutch and camelCase, as the Dutch API Design Rules ask (the names and codes come from
+stakeholders/wire.py, so a filter on a field has that field's name on the wire); `gewijzigdSinds` (changed since) is
+the key the rules use for incremental sync, `zoek` and `sorteer` those of their search and sort extensions. Filters
+on names and ids are exact matches, so an unknown value finds nothing; filters on a fixed set of values (kind,
+scope, status, level, outreach, channel, sort) refuse anything else with a 400. Attribute names are the query keys,
+hence camelCase (ruff's N815 is off for this module).
 """
 
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.api.filters import StrictBooleanFilter, StrictOrderingFilter, UtcDateTimeFilter
+from crm.api.filters import StrictBooleanFilter, StrictOrderingFilter, UtcDateTimeFilter, WireChoiceFilter
+from crm.api.wire import sort_options
 
-from . import selectors
-from .models import (
-    Channel,
-    ContactLevel,
-    Language,
-    Organisation,
-    OrganisationKind,
-    OrganisationStatus,
-    RelationKind,
-    Scope,
-)
+from . import selectors, wire
+from .models import Organisation
 
 ONE_TO_FIVE = [(value, str(value)) for value in range(1, 6)]
-OUTREACH_CHOICES = [("overdue", _("overdue")), ("due", _("due within a week"))]
+OVERDUE, DUE_SOON = "teLaat", "binnenEenWeek"
+OUTREACH_CHOICES = [(OVERDUE, _("overdue")), (DUE_SOON, _("due within a week"))]
 
 
 class ChangedSinceMixin(filters.FilterSet):
-    gewijzigdSinds = UtcDateTimeFilter(  # noqa: N815 (the API's camelCase query key)
+    gewijzigdSinds = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("changed since (ISO 8601 date-time)")
     )
 
 
 class OrganisationFilterSet(ChangedSinceMixin):
-    kind = filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("kind"))
-    scope = filters.ChoiceFilter(choices=Scope.choices, label=_("scope"))
-    tier = filters.CharFilter(field_name="tier__code", label=_("tier (code)"))
-    status = filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("status"))
-    owner = filters.CharFilter(field_name="owner__username", label=_("liaison officer (user name)"))
-    unowned = StrictBooleanFilter(field_name="owner", lookup_expr="isnull", label=_("without a liaison officer"))
-    label = filters.CharFilter(field_name="tags__name", distinct=True, label=_("label"))
-    level = filters.ChoiceFilter(
-        field_name="contacts__level", choices=ContactLevel.choices, distinct=True, label=_("contact level")
+    soort = WireChoiceFilter(field_name="kind", codes=wire.ORGANISATION_KIND, label=_("kind"))
+    reikwijdte = WireChoiceFilter(field_name="scope", codes=wire.SCOPE, label=_("scope"))
+    prioriteit = filters.CharFilter(field_name="tier__code", label=_("tier (code)"))
+    status = WireChoiceFilter(codes=wire.ORGANISATION_STATUS, label=_("status"))
+    relatiebeheerder = filters.CharFilter(field_name="owner__username", label=_("liaison officer (user name)"))
+    zonderRelatiebeheerder = StrictBooleanFilter(
+        field_name="owner", lookup_expr="isnull", label=_("without a liaison officer")
     )
-    outreach = filters.ChoiceFilter(choices=OUTREACH_CHOICES, method="filter_outreach", label=_("outreach"))
-    influence = filters.TypedChoiceFilter(choices=ONE_TO_FIVE, coerce=int, label=_("influence"))
-    interest = filters.TypedChoiceFilter(choices=ONE_TO_FIVE, coerce=int, label=_("interest"))
-    search = filters.CharFilter(method="filter_search", label=_("search"))
-    sort = StrictOrderingFilter(
-        fields=[
-            ("name", "name"),
-            ("kind", "kind"),
-            ("next_contact_due_on", "nextContactDueOn"),
-            ("created_at", "createdAt"),
-            ("updated_at", "updatedAt"),
-        ],
+    label = filters.CharFilter(field_name="tags__name", distinct=True, label=_("label"))
+    niveau = WireChoiceFilter(
+        field_name="contacts__level", codes=wire.CONTACT_LEVEL, distinct=True, label=_("contact level")
+    )
+    contactplanning = filters.ChoiceFilter(choices=OUTREACH_CHOICES, method="filter_outreach", label=_("outreach"))
+    invloed = filters.TypedChoiceFilter(field_name="influence", choices=ONE_TO_FIVE, coerce=int, label=_("influence"))
+    belang = filters.TypedChoiceFilter(field_name="interest", choices=ONE_TO_FIVE, coerce=int, label=_("interest"))
+    zoek = filters.CharFilter(method="filter_search", label=_("search"))
+    sorteer = StrictOrderingFilter(
+        fields=sort_options(wire.ORGANISATION, "name", "kind", "next_contact_due_on", "created_at", "updated_at"),
         label=_("sort"),
     )
 
@@ -64,7 +56,7 @@ class OrganisationFilterSet(ChangedSinceMixin):
         fields: list[str] = []
 
     def filter_outreach(self, queryset, name, value):
-        condition = selectors.organisations_overdue() if value == "overdue" else selectors.organisations_due_soon()
+        condition = selectors.organisations_overdue() if value == OVERDUE else selectors.organisations_due_soon()
         return queryset.filter(condition)
 
     def filter_search(self, queryset, name, value):
@@ -79,17 +71,19 @@ class OrganisationFilterSet(ChangedSinceMixin):
 
 
 class ContactFilterSet(ChangedSinceMixin):
-    organisation = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
-    kind = filters.ChoiceFilter(field_name="organisation__kind", choices=OrganisationKind.choices, label=_("kind"))
-    scope = filters.ChoiceFilter(field_name="organisation__scope", choices=Scope.choices, label=_("scope"))
+    organisatie = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
+    soort = WireChoiceFilter(field_name="organisation__kind", codes=wire.ORGANISATION_KIND, label=_("kind"))
+    reikwijdte = WireChoiceFilter(field_name="organisation__scope", codes=wire.SCOPE, label=_("scope"))
     label = filters.CharFilter(field_name="organisation__tags__name", distinct=True, label=_("label"))
-    owner = filters.CharFilter(field_name="organisation__owner__username", label=_("liaison officer (user name)"))
-    level = filters.ChoiceFilter(choices=ContactLevel.choices, label=_("level"))
-    language = filters.ChoiceFilter(field_name="preferred_language", choices=Language.choices, label=_("language"))
-    active = StrictBooleanFilter(field_name="is_active", label=_("active"))
-    search = filters.CharFilter(method="filter_search", label=_("search"))
-    sort = StrictOrderingFilter(
-        fields=[("last_name", "lastName"), ("updated_at", "updatedAt"), ("created_at", "createdAt")], label=_("sort")
+    relatiebeheerder = filters.CharFilter(
+        field_name="organisation__owner__username", label=_("liaison officer (user name)")
+    )
+    niveau = WireChoiceFilter(field_name="level", codes=wire.CONTACT_LEVEL, label=_("level"))
+    voorkeurstaal = WireChoiceFilter(field_name="preferred_language", codes=wire.LANGUAGE, label=_("language"))
+    actief = StrictBooleanFilter(field_name="is_active", label=_("active"))
+    zoek = filters.CharFilter(method="filter_search", label=_("search"))
+    sorteer = StrictOrderingFilter(
+        fields=sort_options(wire.CONTACT, "last_name", "updated_at", "created_at"), label=_("sort")
     )
 
     def filter_search(self, queryset, name, value):
@@ -99,20 +93,20 @@ class ContactFilterSet(ChangedSinceMixin):
 
 
 class InteractionFilterSet(ChangedSinceMixin):
-    organisation = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
-    channel = filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
-    loggedBy = filters.CharFilter(field_name="logged_by__username", label=_("logged by (user name)"))  # noqa: N815
-    topic = filters.CharFilter(field_name="topics__name", distinct=True, label=_("topic"))
-    occurredFrom = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))  # noqa: N815
-    occurredUntil = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))  # noqa: N815
-    sort = StrictOrderingFilter(fields=[("occurred_at", "occurredAt"), ("updated_at", "updatedAt")], label=_("sort"))
+    organisatie = filters.NumberFilter(field_name="organisation_id", label=_("organisation"))
+    kanaal = WireChoiceFilter(field_name="channel", codes=wire.CHANNEL, label=_("channel"))
+    vastgelegdDoor = filters.CharFilter(field_name="logged_by__username", label=_("logged by (user name)"))
+    thema = filters.CharFilter(field_name="topics__name", distinct=True, label=_("topic"))
+    plaatsgevondenVanaf = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))
+    plaatsgevondenTot = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))
+    sorteer = StrictOrderingFilter(fields=sort_options(wire.INTERACTION, "occurred_at", "updated_at"), label=_("sort"))
 
 
 class RelationFilterSet(ChangedSinceMixin):
-    kind = filters.ChoiceFilter(choices=RelationKind.choices, label=_("kind"))
-    source = filters.NumberFilter(field_name="source_id", label=_("from"))
-    target = filters.NumberFilter(field_name="target_id", label=_("to"))
+    soort = WireChoiceFilter(field_name="kind", codes=wire.RELATION_KIND, label=_("kind"))
+    van = filters.NumberFilter(field_name="source_id", label=_("from"))
+    naar = filters.NumberFilter(field_name="target_id", label=_("to"))
 
 
 class TagFilterSet(filters.FilterSet):
-    search = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("search"))
+    zoek = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("search"))

@@ -17,11 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from crm.api.wire import camel
 from mail.models import DigestFrequency, MailPreferences
 from mail.outbox import Mail, outbox_enqueue
 from stakeholders.mails import MailKind
 
-from .models import FollowUpAction, Interaction, Organisation, OrganisationKind, OverdueCount
+from . import wire
+from .filters import DUE_SOON, OVERDUE
+from .models import FollowUpAction, Interaction, Organisation, OrganisationKind, OrganisationStatus, OverdueCount
 from .selectors import organisations_due_for_outreach, organisations_overdue
 
 if TYPE_CHECKING:
@@ -59,10 +62,13 @@ def _digest_sections(*, overdue: list, due_soon: list, unowned: list, owner: str
     was cut says how many it holds and links to the web UI's organisation list filtered to them."""
     room = DIGEST_LIMIT
     sections: dict[str, list | int | str] = {}
+    # The list's own query keys and codes (stakeholders/filters.py), most overdue first.
+    most_overdue_first = camel(wire.ORGANISATION["next_contact_due_on"])
+    active = wire.ORGANISATION_STATUS.code(OrganisationStatus.ACTIVE)
     for name, rows, filters in (
-        ("overdue", overdue, {"owner": owner, "outreach": "overdue", "sort": "nextContactDueOn"}),
-        ("due_soon", due_soon, {"owner": owner, "outreach": "due", "sort": "nextContactDueOn"}),
-        ("unowned", unowned, {"unowned": "true", "status": "active", "sort": "nextContactDueOn"}),
+        ("overdue", overdue, {"relatiebeheerder": owner, "contactplanning": OVERDUE, "sorteer": most_overdue_first}),
+        ("due_soon", due_soon, {"relatiebeheerder": owner, "contactplanning": DUE_SOON, "sorteer": most_overdue_first}),
+        ("unowned", unowned, {"zonderRelatiebeheerder": "true", "status": active, "sorteer": most_overdue_first}),
     ):
         shown = rows[:room]
         room -= len(shown)

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from crm.templatetags.people import person
 from crm.web.forms import errors_to_form
-from crm.web.views import PAGE_SIZE, allowed, filtered_page, safe_next
+from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page, safe_next
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import map as stakeholder_map
-from . import selectors, services
+from . import selectors, services, wire
 from .filters import ContactFilterSet, OrganisationFilterSet
 from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
 from .models import FollowUpAction, Organisation, OrganisationStatus
@@ -51,13 +51,18 @@ def dashboard(request):
     )
 
 
-# Tier and liaison officer are picked from lists on the pages; the API takes their code and user name.
+# Tier and liaison officer are picked from lists on the pages, by name; the API takes their code and user name, as
+# the filters' own labels say.
 def _tier_picker() -> forms.Select:
-    return forms.Select(choices=[("", "")] + [(tier.code, tier.name) for tier in selectors.tiers_list()])
+    return forms.Select(choices=[("", "")] + [(tier.code, tier.display_name) for tier in selectors.tiers_list()])
 
 
 def _officer_picker() -> forms.Select:
     return forms.Select(choices=[("", "")] + [(user.get_username(), person(user)) for user in selectors.owners_list()])
+
+
+def _picker_labels() -> dict:
+    return {"prioriteit": _("tier"), "relatiebeheerder": _("liaison officer")}
 
 
 @allowed("stakeholders.view_organisation")
@@ -66,7 +71,8 @@ def organisation_list(request):
         request,
         filterset_class=OrganisationFilterSet,
         queryset=selectors.organisations_list().order_by("name", "id"),
-        widgets={"tier": _tier_picker(), "owner": _officer_picker()},
+        widgets={"prioriteit": _tier_picker(), "relatiebeheerder": _officer_picker()},
+        labels=_picker_labels(),
     )
     return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
 
@@ -86,7 +92,7 @@ def organisation_detail(request, pk):
             "contacts": contacts,
             "timeline": Paginator(
                 selectors.organisation_timeline(organisation=organisation, user=request.user), PAGE_SIZE
-            ).get_page(request.GET.get("page")),
+            ).get_page(request.GET.get(PAGE)),
             "follow_ups": selectors.follow_ups_open(user=request.user, organisation=organisation),
             "relations": selectors.organisation_relations(organisation=organisation),
             "panels": organisation_panels(request=request, organisation=organisation),
@@ -135,7 +141,10 @@ def interaction_start(request):
     found = None
     if form.is_valid() and form.cleaned_data["zoek"]:
         filterset = OrganisationFilterSet(
-            data={"search": form.cleaned_data["zoek"], "status": OrganisationStatus.ACTIVE},
+            data={
+                "zoek": form.cleaned_data["zoek"],
+                "status": wire.ORGANISATION_STATUS.code(OrganisationStatus.ACTIVE),
+            },
             queryset=Organisation.objects.order_by("name", "id"),
         )
         found = filterset.qs[:PICK_RESULTS]
@@ -178,6 +187,7 @@ def interaction_log(request, pk):
 def follow_up_complete(request, pk):
     visible = FollowUpAction.objects.filter(selectors.follow_ups_visible_to(request.user))
     follow_up = services.follow_up_complete(follow_up=get_object_or_404(visible, pk=pk))
+    messages.success(request, _("Follow-up action done: %(description)s") % {"description": follow_up.description})
     organisation_page = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
     return redirect(safe_next(request, fallback=organisation_page))
 
@@ -188,7 +198,8 @@ def contact_list(request):
         request,
         filterset_class=ContactFilterSet,
         queryset=selectors.contacts_list().order_by("last_name", "id"),
-        widgets={"owner": _officer_picker()},
+        widgets={"relatiebeheerder": _officer_picker()},
+        labels={"relatiebeheerder": _("liaison officer")},
     )
     # A page of contact persons, whatever the filter found: one access record with the filter and how many.
     access_list_record(request=request, persons=len(page.object_list))
@@ -270,7 +281,8 @@ def map_view(request):
         filterset_class=OrganisationFilterSet,
         queryset=Organisation.objects.all(),
         page_size=None,
-        widgets={"tier": _tier_picker(), "owner": _officer_picker()},
+        widgets={"prioriteit": _tier_picker(), "relatiebeheerder": _officer_picker()},
+        labels=_picker_labels(),
     )
     relations = list(selectors.relations_among(organisations=organisations)[:MAP_RELATIONS_LIMIT])
     return render(

@@ -60,7 +60,7 @@ class SurveyRoundForm(forms.ModelForm):
     def clean_target_filter(self):
         target_filter = self.cleaned_data.get("target_filter") or {}
         if not isinstance(target_filter, dict):
-            raise ValidationError(_('Write the target as filters, for example {"kind": "ngo"}.'))
+            raise ValidationError(_('Write the target as filters, for example {"soort": "ngo"}.'))
         try:
             services.target_filter_validate(target_filter)
         except ValidationError as refused:

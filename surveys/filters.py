@@ -1,14 +1,15 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from crm.api.filters import WireChoiceFilter
 from stakeholders.filters import ContactFilterSet
 
-from .models import RoundStatus
+from . import wire
 from .selectors import target_filter_names
 
 
 class SurveyRoundFilterSet(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=RoundStatus.choices, label=_("status"))
+    status = WireChoiceFilter(codes=wire.ROUND_STATUS, label=_("status"))
 
 
 class RoundTargetFilterSet(ContactFilterSet):

@@ -229,7 +229,12 @@ def suppress_small_groups(cells: list[Cell], *, minimum: int) -> None:
 
 def _stats(row: dict) -> dict:
     mean, sd = row["mean"], row["sd"]
-    return {"n": row["n"], "mean": round(mean, 2) if mean is not None else None, "sd": round(sd, 2) if sd else None}
+    # A standard deviation of 0 (everyone gave the same grade) is a figure, not a missing one.
+    return {
+        "n": row["n"],
+        "mean": round(mean, 2) if mean is not None else None,
+        "sd": round(sd, 2) if sd is not None else None,
+    }
 
 
 def round_figures(*, survey_round: SurveyRound) -> dict:

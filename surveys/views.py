@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.api.csv import csv_safe
 from crm.spreadsheet import DIALECT
 from crm.web.client import client_address
-from crm.web.views import PAGE_SIZE, allowed, filtered_page
+from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page
 from privacy.audit import access_list_record
 from stakeholders.models import Contact
 
@@ -162,7 +163,7 @@ def round_detail(request, round_id):
             people = selectors.round_targets(survey_round=survey_round)
         else:
             people = selectors.round_invitations(survey_round=survey_round)
-        context["page"] = page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page = Paginator(people, PAGE_SIZE).get_page(request.GET.get(PAGE))
         # The page names contact persons and their organisations: a list of their data, recorded.
         access_list_record(request=request, persons=len(page.object_list))
     return render(request, "surveys/round_detail.html", context)
@@ -202,23 +203,25 @@ def results_csv(request, round_id):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-round-{survey_round.pk}-results.csv"'
     writer = csv.writer(response, dialect=DIALECT)
-    writer.writerow(["question", "text", "breakdown", "group", "n", "mean", "sd", "suppressed"])
+    # In the reader's language, headers and values alike, numbers with the decimal comma a Dutch spreadsheet reads.
+    headers = [_("question"), _("text"), _("breakdown"), _("group"), "n", _("mean"), _("standard deviation")]
+    writer.writerow([*headers, _("hidden")])
     for result in outcome.questions:
         rows = [("", result.overall)] + [
-            (dimension, cell) for dimension, cells in result.breakdowns.items() for cell in cells
+            (table["label"], cell) for table in result.breakdown_tables for cell in table["groups"]
         ]
-        for dimension, cell in rows:
+        for breakdown, cell in rows:
             writer.writerow(
                 csv_safe(value)
                 for value in [
                     result.question.code,
                     result.question.text,
-                    dimension,
+                    str(breakdown),
                     cell.label,
                     "" if cell.suppressed else cell.n,
-                    cell.mean,
-                    cell.sd,
-                    "yes" if cell.suppressed else "",
+                    localize(cell.mean),
+                    localize(cell.sd),
+                    _("yes") if cell.suppressed else "",
                 ]  # fmt: skip
             )
     return response

@@ -1,6 +1,8 @@
 """The cast: a liaison officer who owns organisations, a coordinator, a researcher, a reader and an outsider."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts import roles
 from tests.brokers import use_broker
@@ -12,6 +14,14 @@ from tests.sessions import SignedInClient
 def in_memory_broker():
     """Kicks from tests without a worker stay in this process instead of piling up in a shared Redis."""
     use_broker("memory://")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request of the test client leaves the language it was served in
+    active in the thread (LocaleMiddleware), and a later test would read English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from rest_framework.serializers import Serializer
 
 from crm.spreadsheet import CONTENT_TYPE, DIALECT
 
-from .problems import camel
 from .rows import RowEncoder, fast_datetimes
+from .wire import camel
 
 if TYPE_CHECKING:
     # What CsvListMixin is mixed into: checked as a list view, a plain class when it runs.
@@ -63,7 +63,7 @@ def _taken(buffer: io.StringIO) -> str:
 class CsvListMixin(_ListViewBase):
     """Every filter of the list applies to its CSV; all matching rows come, streamed, without pagination."""
 
-    csv_excluded_fields = ("contacts", "follow_ups")
+    csv_excluded_fields = ("contactpersonen", "vervolgacties")
 
     def csv_before_streaming(self, request, queryset) -> None:
         """Called before the first row goes out: a list of personal data records here who reads it."""

@@ -13,7 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.exceptions import ValidationError
 
-from .pagination import PAGINATION_PARAMETERS
+from .pagination import CURSOR, PAGINATION_PARAMETERS
+from .wire import Codes
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
@@ -47,6 +48,18 @@ class StrictBooleanFilter(filters.TypedChoiceFilter):
         super().__init__(choices=BOOLEAN_CHOICES, coerce=lambda value: value == "true", **kwargs)
 
 
+class WireChoiceFilter(filters.ChoiceFilter):
+    """One of a set of choices by its Dutch code (crm/api/wire.py); the query filters on the stored value. The web
+    UI shows the choices' labels and puts the codes in its query strings."""
+
+    def __init__(self, *, codes: Codes, **kwargs):
+        self.codes = codes
+        super().__init__(choices=codes.choices, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, self.codes.value(value) if value else value)
+
+
 class StrictOrderingFilter(filters.OrderingFilter):
     """`sort=a,-b`; an empty item (`sort=,`) is refused instead of skipped."""
 
@@ -69,7 +82,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         # django-filter reads an empty value as "no filter"; only a free-text key may be empty, a date, number or
         # choice may not.
         free_text = {name for name, f in (filterset_class.base_filters if filterset_class else {}).items()
-                     if type(f) is CharFilter} | {"cursor"}  # fmt: skip
+                     if type(f) is CharFilter} | {CURSOR}  # fmt: skip
         empty = sorted(key for key, value in request.query_params.items() if value == "" and key not in free_text)
         if empty:
             raise exceptions.ValidationError({key: [_("Give a value.")] for key in empty})

@@ -27,7 +27,7 @@ PROBLEM_SCHEMA = {
                 "type": "object",
                 "required": ["name", "code", "reason"],
                 "properties": {
-                    "name": {"type": "string", "example": "kvkNumber"},
+                    "name": {"type": "string", "example": "kvkNummer"},
                     "code": {"type": "string", "example": "invalid"},
                     "reason": {"type": "string"},
                 },

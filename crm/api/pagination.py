@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -9,9 +10,40 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
+if TYPE_CHECKING:
+    # What DutchEnvelope is mixed into: checked as a pagination, a plain class when it runs.
+    _PaginationBase = BasePagination
+else:
+    _PaginationBase = object
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-PAGINATION_PARAMETERS = {"page", "pageSize", "cursor"}
+# The query keys and the keys of a page's body, in Dutch like the rest of the wire (crm/api/wire.py).
+PAGE, PAGE_SIZE, CURSOR = "pagina", "paginaGrootte", "cursor"
+PAGINATION_PARAMETERS = {PAGE, PAGE_SIZE, CURSOR}
+ENVELOPE = {"count": "aantal", "next": "volgende", "previous": "vorige", "results": "resultaten"}
+
+
+def in_dutch(page: dict) -> dict:
+    """DRF's page body (or its schema's properties) under the envelope's Dutch keys."""
+    return {ENVELOPE.get(key, key): value for key, value in page.items()}
+
+
+class DutchEnvelope(_PaginationBase):
+    """A page's body as `aantal`, `volgende`, `vorige` and `resultaten`, in the response and in its schema."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = in_dutch(response.data)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        return {
+            **page,
+            "required": [ENVELOPE[key] for key in page["required"]],
+            "properties": in_dutch(page["properties"]),
+        }
 
 
 class IdsFirstPaginator(Paginator):
@@ -40,11 +72,11 @@ class IdsFirstPaginator(Paginator):
         return Page(self.read(rows[bottom:top]) if isinstance(rows, QuerySet) else rows[bottom:top], number, self)
 
 
-class PagePagination(PageNumberPagination):
+class PagePagination(DutchEnvelope, PageNumberPagination):
     django_paginator_class = IdsFirstPaginator
     page_size = DEFAULT_PAGE_SIZE
-    page_query_param = "page"
-    page_size_query_param = "pageSize"
+    page_query_param = PAGE
+    page_size_query_param = PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
@@ -56,14 +88,15 @@ class PagePagination(PageNumberPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as refused:
-            raise exceptions.ValidationError({"page": [str(refused.detail)]}) from None
+            raise exceptions.ValidationError({PAGE: [str(refused.detail)]}) from None
 
 
-class SyncCursorPagination(CursorPagination):
+class SyncCursorPagination(DutchEnvelope, CursorPagination):
     """For incremental sync: rows changed during a walk move behind the cursor and are met again, never skipped."""
 
     page_size = DEFAULT_PAGE_SIZE
-    page_size_query_param = "pageSize"
+    cursor_query_param = CURSOR
+    page_size_query_param = PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
@@ -74,7 +107,7 @@ class SyncCursorPagination(CursorPagination):
         try:
             return super().paginate_queryset(read(queryset) if read else queryset, request, view)
         except exceptions.NotFound as refused:
-            raise exceptions.ValidationError({"cursor": [str(refused.detail)]}) from None
+            raise exceptions.ValidationError({CURSOR: [str(refused.detail)]}) from None
 
     def get_ordering(self, request, queryset, view):
         fields = {field.name for field in queryset.model._meta.get_fields()}
@@ -82,12 +115,12 @@ class SyncCursorPagination(CursorPagination):
 
 
 def strict_page_size(request) -> int:
-    raw = request.query_params.get("pageSize")
+    raw = request.query_params.get(PAGE_SIZE)
     if raw is None:
         return DEFAULT_PAGE_SIZE
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise exceptions.ValidationError(
-            {"pageSize": [_("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}]}
+            {PAGE_SIZE: [_("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}]}
         )
     return int(raw)
 
@@ -98,10 +131,10 @@ class ListPagination(BasePagination):
     delegate: PagePagination | SyncCursorPagination
 
     def paginate_queryset(self, queryset, request, view=None):
-        if "cursor" in request.query_params:
-            if "page" in request.query_params or "sort" in request.query_params:
+        if CURSOR in request.query_params:
+            if PAGE in request.query_params or "sorteer" in request.query_params:  # the FilterSets' sort key
                 raise exceptions.ValidationError(
-                    {"cursor": [_("A cursor walks in change order; it cannot be combined with page or sort.")]}
+                    {CURSOR: [_("A cursor walks in change order; it cannot be combined with page or sort.")]}
                 )
             self.delegate = SyncCursorPagination()
         else:
@@ -113,15 +146,15 @@ class ListPagination(BasePagination):
 
     def get_paginated_response_schema(self, schema):
         page = PagePagination().get_paginated_response_schema(schema)
-        page["required"] = ["results"]
-        page["properties"]["count"]["description"] = "Number of rows in all pages; absent on cursor pages."
+        page["required"] = [ENVELOPE["results"]]
+        page["properties"][ENVELOPE["count"]]["description"] = "Number of rows in all pages; absent on cursor pages."
         return page
 
     def get_schema_operation_parameters(self, view):
         parameters = PagePagination().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
-            if parameter["name"] == "pageSize":
+            if parameter["name"] == PAGE_SIZE:
                 parameter["schema"]["maximum"] = MAX_PAGE_SIZE
         cursor = SyncCursorPagination().get_schema_operation_parameters(view)
-        return parameters + [p for p in cursor if p["name"] == "cursor"]
+        return parameters + [p for p in cursor if p["name"] == CURSOR]

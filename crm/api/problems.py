@@ -8,16 +8,13 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from djangorestframework_camel_case.parser import CamelCaseJSONParser
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions
+
+from .wire import camel
 
 API_VERSION = "1.0.0"
 API_PREFIX = "/api/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-def camel(name: str) -> str:
-    return camelize_re.sub(underscore_to_camel, name)
 
 
 def problem_body(status: int, detail: str, invalid_params: list[dict] | None = None) -> dict:

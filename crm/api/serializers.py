@@ -2,14 +2,20 @@
 
 DRF's fields are lenient: they turn 5 into "5" and "5" into 5. The OpenAPI document promises exact JSON types, so
 these fields refuse a value of another JSON type, and a client learns of its mistake instead of being guessed at.
+
+Fields and choices go on the wire under their Dutch names (crm/api/wire.py): a model serializer names them in its
+Meta (`wire_names`, `wire_codes`) and StrictModelSerializer renames its fields accordingly.
 """
 
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+
+from .wire import Codes
 
 if TYPE_CHECKING:
     # What StrictStringMixin is mixed into: checked as a field, a plain class when it runs.
@@ -82,6 +88,22 @@ class StrictChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+class WireChoiceField(StrictChoiceField):
+    """A choice stored by its English value and sent and received by its Dutch code; the codes are its choices, so
+    the OpenAPI enum and the refusal of anything else follow from them."""
+
+    def __init__(self, *, codes: Codes, **kwargs):
+        self.codes = codes
+        super().__init__(choices=codes.choices, **kwargs)
+
+    def to_representation(self, value):
+        return value if value in ("", None) else self.codes.code(str(value))
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        return code if code == "" else self.codes.value(code)
+
+
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if not _is_integer(data):
@@ -99,7 +121,13 @@ class StrictSlugRelatedField(serializers.SlugRelatedField):
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
-    """Exact JSON types, and unknown or read-only fields refused rather than silently dropped."""
+    """Exact JSON types, and unknown or read-only fields refused rather than silently dropped.
+
+    Meta lists the model's (English) fields as usual and adds the Dutch of the wire: `wire_names` (model field ->
+    name on the wire) and `wire_codes` (model field -> its choices' Codes). Each renamed field reads and writes its
+    model field through `source`, DRF's own way to rename, so output, strict input, validation errors
+    (`invalidParams`), the OpenAPI document, the CSV columns and anything else that reads `serializer.fields` all
+    see the Dutch names, and the model keeps its own."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -119,6 +147,27 @@ class StrictModelSerializer(serializers.ModelSerializer):
     }
     serializer_related_field = StrictPrimaryKeyRelatedField
     serializer_choice_field = StrictChoiceField
+
+    def get_fields(self):
+        wire_names = getattr(self.Meta, "wire_names", {})
+        fields = {}
+        for name, field in super().get_fields().items():
+            wire_name = wire_names.get(name, name)
+            if wire_name != name and field.source is None:
+                field.source = name
+            fields[wire_name] = field
+        return fields
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        choices = field_kwargs.get("choices")
+        if choices is None or all(type(value) is int for value, _label in choices):
+            return field_class, field_kwargs  # numbers (a sentiment from -2 to 2) need no translation
+        codes = getattr(self.Meta, "wire_codes", {}).get(field_name)
+        if codes is None:
+            raise ImproperlyConfigured(f"{type(self).__name__}.Meta.wire_codes gives no Dutch codes for {field_name}.")
+        del field_kwargs["choices"]
+        return WireChoiceField, {**field_kwargs, "codes": codes}
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -3,9 +3,11 @@
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
 from django.db.models import QuerySet
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
@@ -18,6 +20,17 @@ else:
     _ViewBase = object
 
 
+def refusal_on_the_wire(refused: DjangoValidationError, serializer) -> exceptions.ValidationError:
+    """A service's refusal names model fields; the client knows them by the serializer's names on the wire."""
+    if not hasattr(refused, "error_dict"):
+        return exceptions.ValidationError({"non_field_errors": refused.messages})
+    wire_names = {field.source: name for name, field in serializer.fields.items()}
+    return exceptions.ValidationError({
+        "non_field_errors" if key == NON_FIELD_ERRORS else wire_names.get(key, key): messages
+        for key, messages in refused.message_dict.items()
+    })  # fmt: skip
+
+
 class CreateThroughService(_ViewBase):
     """Validate with the serializer, write with the service the web UI uses, answer with the stored record."""
 
@@ -26,8 +39,16 @@ class CreateThroughService(_ViewBase):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(**self.service_arguments(serializer.validated_data))
+        instance = self.service_call(
+            type(self).create_service, serializer, **self.service_arguments(serializer.validated_data)
+        )
         return Response(self.stored(instance), status=status.HTTP_201_CREATED)
+
+    def service_call(self, service: Callable[..., Any], serializer, **arguments):
+        try:
+            return service(**arguments)
+        except DjangoValidationError as refused:
+            raise refusal_on_the_wire(refused, serializer) from None
 
     def service_arguments(self, validated_data: dict) -> dict:
         return dict(validated_data)
@@ -47,7 +68,9 @@ class UpdateThroughService(CreateThroughService):
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         arguments = self.service_arguments(serializer.validated_data)
-        instance = type(self).update_service(**{self.instance_keyword: instance}, **arguments)
+        instance = self.service_call(
+            type(self).update_service, serializer, **{self.instance_keyword: instance}, **arguments
+        )
         return Response(self.stored(instance))
 
 

@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError as FilterValidationError
 from .forms import widgets_mark_invalid, widgets_style
 
 PAGE_SIZE = 25
+# The page of a list in its address, in Dutch like the filters beside it (templates/_pagination.html).
+PAGE = "pagina"
 
 
 def allowed(*permissions: str):
@@ -23,16 +25,25 @@ def allowed(*permissions: str):
 
 
 def filtered_page(
-    request, *, filterset_class, queryset, page_size: int | None = PAGE_SIZE, widgets: dict | None = None
+    request,
+    *,
+    filterset_class,
+    queryset,
+    page_size: int | None = PAGE_SIZE,
+    widgets: dict | None = None,
+    labels: dict | None = None,
 ) -> tuple:
     """A list page's filter form (the API's own FilterSet) and the requested page of its results (all of them
-    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from.
+    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from, and `labels`
+    its label (the API's says what to type, such as a code; a list picks by name).
 
     An invalid filter value shows its error beside the field and leaves that filter out, as a form would.
     """
     filterset = filterset_class(data=request.GET or None, queryset=queryset, request=request)
     for name, widget in (widgets or {}).items():
         filterset.form.fields[name].widget = widget
+    for name, label in (labels or {}).items():
+        filterset.form.fields[name].label = label
     try:
         results = filterset.qs
     except FilterValidationError as error:
@@ -42,7 +53,7 @@ def filtered_page(
         results = queryset.none()
     widgets_style(filterset.form)
     widgets_mark_invalid(filterset.form)
-    page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get("page")) if page_size else results
+    page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get(PAGE)) if page_size else results
     return filterset, page
 
 

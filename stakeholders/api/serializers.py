@@ -1,11 +1,13 @@
-"""Shapes of stakeholder records on the wire. Keys are snake_case here and camelCase on the wire (the renderer and
-parser of djangorestframework-camel-case translate)."""
+"""Shapes of stakeholder records on the wire. Each Meta lists the model's fields and names them in Dutch from
+stakeholders/wire.py (StrictModelSerializer renames them); keys are snake_case here and camelCase on the wire (the
+renderer and parser of djangorestframework-camel-case translate)."""
 
 from django.contrib.auth import get_user_model
 from rest_framework.relations import ManyRelatedField
 
 from crm.api.serializers import StrictModelSerializer, StrictSlugRelatedField
 
+from .. import wire
 from ..models import Contact, FollowUpAction, Interaction, Organisation, OrganisationRelation, Tag, Tier, Topic
 
 
@@ -16,6 +18,9 @@ def active_users():
 class ContactSerializer(StrictModelSerializer):
     class Meta:
         model = Contact
+        ref_name = "Contactpersoon"
+        wire_names = wire.CONTACT
+        wire_codes = {"level": wire.CONTACT_LEVEL, "preferred_language": wire.LANGUAGE}
         fields = [
             "id",
             "organisation",
@@ -37,6 +42,7 @@ class ContactSerializer(StrictModelSerializer):
 
 class EmbeddedContactSerializer(ContactSerializer):
     class Meta(ContactSerializer.Meta):
+        ref_name = "ContactpersoonVanOrganisatie"
         fields = [field for field in ContactSerializer.Meta.fields if field != "organisation"]
 
 
@@ -66,6 +72,9 @@ class OrganisationSerializer(StrictModelSerializer):
 
     class Meta:
         model = Organisation
+        ref_name = "Organisatie"
+        wire_names = wire.ORGANISATION
+        wire_codes = {"kind": wire.ORGANISATION_KIND, "scope": wire.SCOPE, "status": wire.ORGANISATION_STATUS}
         fields = [
             "id",
             "name",
@@ -102,7 +111,7 @@ class OrganisationSerializer(StrictModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if not self.context.get("expand_contacts"):
-            del fields["contacts"]
+            del fields[wire.ORGANISATION["contacts"]]
         return fields
 
 
@@ -111,6 +120,8 @@ class FollowUpActionSerializer(StrictModelSerializer):
 
     class Meta:
         model = FollowUpAction
+        ref_name = "Vervolgactie"
+        wire_names = wire.FOLLOW_UP
         fields = ["id", "description", "assignee", "due_on", "done_at"]
         read_only_fields = ["done_at"]
 
@@ -122,6 +133,9 @@ class InteractionSerializer(StrictModelSerializer):
 
     class Meta:
         model = Interaction
+        ref_name = "Interactie"
+        wire_names = wire.INTERACTION
+        wire_codes = {"channel": wire.CHANNEL}
         fields = [
             "id",
             "organisation",
@@ -145,6 +159,9 @@ class InteractionSerializer(StrictModelSerializer):
 class RelationSerializer(StrictModelSerializer):
     class Meta:
         model = OrganisationRelation
+        ref_name = "Relatie"
+        wire_names = wire.RELATION
+        wire_codes = {"kind": wire.RELATION_KIND}
         fields = ["id", "source", "kind", "target", "description", "started_on", "ended_on", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -152,4 +169,6 @@ class RelationSerializer(StrictModelSerializer):
 class LabelSerializer(StrictModelSerializer):
     class Meta:
         model = Tag
+        ref_name = "Label"
+        wire_names = wire.LABEL
         fields = ["id", "name"]

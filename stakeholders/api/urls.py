@@ -13,7 +13,7 @@ router.register("labels", views.LabelViewSet, basename="label")
 
 urlpatterns = [
     path(
-        "organisaties/<int:organisation_id>/contactpersonen",
+        "organisaties/<int:id>/contactpersonen",
         views.OrganisationContactsView.as_view(),
         name="organisatie-contactpersonen",
     ),

@@ -8,10 +8,11 @@ from rest_framework.response import Response
 
 from crm.api.csv import CsvListMixin
 from crm.api.views import CreateThroughService, RowList, UpdateThroughService
+from crm.api.wire import camel
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
-from .. import selectors, services
+from .. import selectors, services, wire
 from ..filters import (
     ContactFilterSet,
     InteractionFilterSet,
@@ -28,8 +29,10 @@ from .serializers import (
     RelationSerializer,
 )
 
+# An organisation's contact persons are embedded under the name that asks for them.
+CONTACTS = camel(wire.ORGANISATION["contacts"])
 EXPAND = OpenApiParameter(
-    "expand", OpenApiTypes.STR, enum=["contactpersonen"], description="Embed the organisation's contact persons."
+    "expand", OpenApiTypes.STR, enum=[CONTACTS], description="Embed the organisation's contact persons."
 )
 
 
@@ -69,9 +72,9 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
 
     def expands_contacts(self) -> bool:
         expand = self.request.query_params.get("expand")
-        if expand not in (None, "contactpersonen"):
+        if expand not in (None, CONTACTS):
             raise ValidationError({"expand": [_("Only contactpersonen can be expanded.")]})
-        return expand == "contactpersonen"
+        return expand == CONTACTS
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "expand_contacts": self.expands_contacts()}
@@ -82,7 +85,7 @@ class OrganisationViewSet(UpdateThroughService, ResourceViewSet):
     def page_listed(self, records):
         if self.expands_contacts():
             # The organisations' contact persons come along: a list of their data, recorded.
-            access_list_record(request=self.request, persons=sum(len(record["contacts"]) for record in records))
+            access_list_record(request=self.request, persons=sum(len(record[CONTACTS]) for record in records))
 
 
 class ContactViewSet(ContactListAudit, UpdateThroughService, ResourceViewSet):
@@ -108,7 +111,7 @@ class OrganisationContactsView(ContactListAudit, CsvListMixin, generics.ListAPIV
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspects the view without a URL
             return selectors.contacts_list().none()
-        organisation = get_object_or_404(Organisation, pk=self.kwargs["organisation_id"])
+        organisation = get_object_or_404(Organisation, pk=self.kwargs["id"])
         return selectors.contacts_list().filter(organisation=organisation)
 
 

@@ -68,15 +68,16 @@ def tag_delete(*, tag: Tag) -> None:
 
 
 @transaction.atomic
-def topic_create(*, name: str) -> Topic:
-    return _validated_save(Topic(name=name.strip()))
+def topic_create(*, name: str, name_en: str = "") -> Topic:
+    return _validated_save(Topic(name=name.strip(), name_en=name_en.strip()))
 
 
 @transaction.atomic
-def topic_update(*, topic: Topic, name: str | None = None) -> Topic:
+def topic_update(*, topic: Topic, name: str | None = None, name_en: str | None = None) -> Topic:
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     before = topic.name
     topic.name = before if name is None else name.strip()
+    topic.name_en = topic.name_en if name_en is None else name_en.strip()
     _validated_save(topic)
     if topic.name != before:
         _touch(topic.interactions.all())

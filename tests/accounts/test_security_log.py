@@ -133,7 +133,7 @@ def test_a_reader_refused_a_page_is_logged_as_denied(client, reader, security_lo
 def test_a_read_only_token_refused_a_write_in_the_api_is_logged_as_denied(reader, security_log):
     client = token_client(reader, read_only=True)
 
-    assert client.post("/api/v1/organisaties", {"name": "X", "kind": "ngo"}, format="json").status_code == 403
+    assert client.post("/api/v1/organisaties", {"naam": "X", "soort": "ngo"}, format="json").status_code == 403
 
     [event] = security_log.events("authorisation")
     assert (event["object"], event["result"], event["actor"]) == ("POST /api/v1/organisaties", "denied", "reader")

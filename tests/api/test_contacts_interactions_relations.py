@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def ids(response) -> list[int]:
     assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
+    return [row["id"] for row in response.json()["resultaten"]]
 
 
 def test_contacts_filter_by_organisation_kind_level_and_active(api):
@@ -28,8 +28,8 @@ def test_contacts_filter_by_organisation_kind_level_and_active(api):
     retired = ContactFactory(organisation=municipality, level="executive", is_active=False)
     ContactFactory(level="operational")
 
-    assert ids(api.get("/api/v1/contactpersonen?kind=municipality&level=executive&active=true")) == [wethouder.id]
-    assert ids(api.get("/api/v1/contactpersonen?active=false")) == [retired.id]
+    assert ids(api.get("/api/v1/contactpersonen?soort=gemeente&niveau=bestuurlijk&actief=true")) == [wethouder.id]
+    assert ids(api.get("/api/v1/contactpersonen?actief=false")) == [retired.id]
     assert set(ids(api.get(f"/api/v1/organisaties/{municipality.id}/contactpersonen"))) == {wethouder.id, retired.id}
 
 
@@ -42,25 +42,31 @@ def test_officer_adds_and_changes_a_contact(api):
 
     created = api.post(
         "/api/v1/contactpersonen",
-        {"organisation": organisation.id, "firstName": "Jan", "namePrefix": "van der", "lastName": "Berg",
-         "level": "policy", "email": "jan@gemeente.example"},
+        {"organisatie": organisation.id, "voornaam": "Jan", "tussenvoegsel": "van der", "achternaam": "Berg",
+         "niveau": "beleid", "emailadres": "jan@gemeente.example", "voorkeurstaal": "en"},
         format="json",
     )  # fmt: skip
-    changed = api.patch(f"/api/v1/contactpersonen/{created.json()['id']}", {"jobTitle": "Wethouder"}, format="json")
+    changed = api.patch(f"/api/v1/contactpersonen/{created.json()['id']}", {"functie": "Wethouder"}, format="json")
 
     assert created.status_code == 201, created.content
     assert changed.status_code == 200, changed.content
+    assert (changed.json()["niveau"], changed.json()["functie"], changed.json()["actief"]) == (
+        "beleid",
+        "Wethouder",
+        True,
+    )
     contact = Contact.objects.get()
     assert (contact.full_name, contact.job_title, contact.history.count()) == ("Jan van der Berg", "Wethouder", 2)
+    assert (contact.level, contact.preferred_language) == ("policy", "en")
 
 
 def test_contact_cannot_move_to_another_organisation(api):
     contact = ContactFactory()
 
-    response = api.patch(f"/api/v1/contactpersonen/{contact.id}", {"organisation": OrganisationFactory().id},
+    response = api.patch(f"/api/v1/contactpersonen/{contact.id}", {"organisatie": OrganisationFactory().id},
                          format="json")  # fmt: skip
 
-    assert_problem(response, 400, "organisation")
+    assert_problem(response, 400, "organisatie")
 
 
 def test_duplicate_contact_email_in_one_organisation_is_refused(api):
@@ -68,7 +74,12 @@ def test_duplicate_contact_email_in_one_organisation_is_refused(api):
 
     response = api.post(
         "/api/v1/contactpersonen",
-        {"organisation": contact.organisation_id, "firstName": "J", "lastName": "B", "email": "JAN@gemeente.example"},
+        {
+            "organisatie": contact.organisation_id,
+            "voornaam": "J",
+            "achternaam": "B",
+            "emailadres": "JAN@gemeente.example",
+        },
         format="json",
     )
 
@@ -76,10 +87,12 @@ def test_duplicate_contact_email_in_one_organisation_is_refused(api):
     assert Contact.objects.count() == 1
 
 
-@pytest.mark.parametrize(("field", "value"), [("isActive", "yes"), ("firstName", 5), ("organisation", "1")])
-def test_a_value_of_the_wrong_json_type_is_refused(api, field, value):
+@pytest.mark.parametrize(
+    ("field", "value"), [("actief", "yes"), ("voornaam", 5), ("organisatie", "1"), ("niveau", "executive")]
+)
+def test_a_value_of_the_wrong_json_type_or_set_is_refused(api, field, value):
     organisation = OrganisationFactory()
-    body = {"organisation": organisation.id, "firstName": "Jan", "lastName": "Berg", field: value}
+    body = {"organisatie": organisation.id, "voornaam": "Jan", "achternaam": "Berg", field: value}
 
     assert_problem(api.post("/api/v1/contactpersonen", body, format="json"), 400, field)
 
@@ -92,17 +105,18 @@ def test_officer_logs_an_interaction_with_follow_ups_as_themselves(api, liaison_
 
     response = api.post(
         "/api/v1/interacties",
-        {"organisation": organisation.id, "contacts": [contact.id], "channel": "meeting",
-         "occurredAt": moment.isoformat().replace("+00:00", "Z"), "subject": "Ketenoverleg", "topics": ["Terugkeer"],
-         "followUps": [{"description": "Verslag sturen", "assignee": "officer", "dueOn": "2030-01-01"}]},
+        {"organisatie": organisation.id, "contactpersonen": [contact.id], "kanaal": "werkbezoek",
+         "plaatsgevondenOp": moment.isoformat().replace("+00:00", "Z"), "onderwerp": "Ketenoverleg",
+         "themas": ["Terugkeer"],
+         "vervolgacties": [{"omschrijving": "Verslag sturen", "uitvoerder": "officer", "uiterlijkOp": "2030-01-01"}]},
         format="json",
     )  # fmt: skip
 
     assert response.status_code == 201, response.content
-    assert response.json()["loggedBy"] == "officer"
-    assert response.json()["followUps"][0]["assignee"] == "officer"
+    assert (response.json()["vastgelegdDoor"], response.json()["kanaal"]) == ("officer", "werkbezoek")
+    assert response.json()["vervolgacties"][0]["uitvoerder"] == "officer"
     interaction = Interaction.objects.get()
-    assert interaction.logged_by == liaison_officer
+    assert (interaction.logged_by, interaction.channel) == (liaison_officer, "site_visit")
     assert FollowUpAction.objects.get().due_on == datetime.date(2030, 1, 1)
     organisation.refresh_from_db()
     assert organisation.last_contact_on == timezone.localdate(moment)
@@ -113,13 +127,13 @@ def test_interaction_with_a_contact_of_another_organisation_writes_nothing(api):
 
     response = api.post(
         "/api/v1/interacties",
-        {"organisation": organisation.id, "contacts": [ContactFactory().id], "channel": "call",
-         "occurredAt": "2026-01-05T10:00:00Z", "subject": "Bellen",
-         "followUps": [{"description": "Terugbellen"}]},
+        {"organisatie": organisation.id, "contactpersonen": [ContactFactory().id], "kanaal": "telefoongesprek",
+         "plaatsgevondenOp": "2026-01-05T10:00:00Z", "onderwerp": "Bellen",
+         "vervolgacties": [{"omschrijving": "Terugbellen"}]},
         format="json",
     )  # fmt: skip
 
-    assert_problem(response, 400, "contacts")
+    assert_problem(response, 400, "contactpersonen")
     assert not Interaction.objects.exists() and not FollowUpAction.objects.exists()
 
 
@@ -129,7 +143,10 @@ def test_interactions_filter_by_period_channel_and_author(api, liaison_officer):
     InteractionFactory(channel="call", occurred_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC))
     InteractionFactory(channel="meeting", occurred_at=datetime.datetime(2026, 1, 20, 10, tzinfo=datetime.UTC))
 
-    query = "occurredFrom=2026-01-01T00:00:00Z&occurredUntil=2026-02-01T00:00:00%2B01:00&channel=call&loggedBy=officer"
+    query = (
+        "plaatsgevondenVanaf=2026-01-01T00:00:00Z&plaatsgevondenTot=2026-02-01T00:00:00%2B01:00"
+        "&kanaal=telefoongesprek&vastgelegdDoor=officer"
+    )
     assert ids(api.get(f"/api/v1/interacties?{query}")) == [january.id]
 
 
@@ -137,17 +154,19 @@ def test_relations_are_created_and_filtered_by_kind(api):
     source, target = OrganisationFactory.create_batch(2)
     OrganisationRelationFactory(kind="partner_of")
 
-    response = api.post("/api/v1/relaties", {"source": source.id, "target": target.id, "kind": "funds"}, format="json")
+    response = api.post("/api/v1/relaties", {"van": source.id, "naar": target.id, "soort": "financiert"}, format="json")
 
     assert response.status_code == 201, response.content
-    assert ids(api.get("/api/v1/relaties?kind=funds")) == [OrganisationRelation.objects.get(kind="funds").id]
+    assert response.json()["soort"] == "financiert"
+    assert ids(api.get("/api/v1/relaties?soort=financiert")) == [OrganisationRelation.objects.get(kind="funds").id]
+    assert ids(api.get("/api/v1/relaties?soort=partnerVan")) != ids(api.get("/api/v1/relaties?soort=financiert"))
 
 
 def test_relation_to_itself_is_refused(api):
     organisation = OrganisationFactory()
 
     response = api.post(
-        "/api/v1/relaties", {"source": organisation.id, "target": organisation.id, "kind": "funds"}, format="json"
+        "/api/v1/relaties", {"van": organisation.id, "naar": organisation.id, "soort": "financiert"}, format="json"
     )
 
     assert response.status_code == 400
@@ -157,7 +176,7 @@ def test_relation_to_itself_is_refused(api):
 def test_labels_are_listed_searched_and_added_once(api):
     TagFactory(name="Ketenpartner")
 
-    assert [row["name"] for row in api.get("/api/v1/labels?search=keten").json()["results"]] == ["Ketenpartner"]
-    assert api.post("/api/v1/labels", {"name": "Pilot"}, format="json").status_code == 201
-    assert_problem(api.post("/api/v1/labels", {"name": "pilot"}, format="json"), 400)
+    assert [row["naam"] for row in api.get("/api/v1/labels?zoek=keten").json()["resultaten"]] == ["Ketenpartner"]
+    assert api.post("/api/v1/labels", {"naam": "Pilot"}, format="json").status_code == 201
+    assert_problem(api.post("/api/v1/labels", {"naam": "pilot"}, format="json"), 400)
     assert Tag.objects.count() == 2

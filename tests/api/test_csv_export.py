@@ -18,11 +18,12 @@ def test_filtered_list_comes_as_csv_with_every_matching_row(api):
     OrganisationFactory.create_batch(25, kind="ngo")
     OrganisationFactory(kind="municipality")
 
-    exported = rows(api.get("/api/v1/organisaties?kind=ngo", HTTP_ACCEPT="text/csv"))
+    exported = rows(api.get("/api/v1/organisaties?soort=ngo", HTTP_ACCEPT="text/csv"))
 
     assert len(exported) == 25
-    assert {row["kind"] for row in exported} == {"ngo"}
-    assert "kvkNumber" in exported[0] and "nextContactDueOn" in exported[0]
+    assert {(row["soort"], row["status"]) for row in exported} == {("ngo", "actief")}
+    assert "kvkNummer" in exported[0] and "volgendContactUiterlijkOp" in exported[0]
+    assert not {"kind", "kvkNumber", "contactpersonen"} & set(exported[0])
 
 
 def test_spreadsheet_formulas_are_neutralised(api):
@@ -31,8 +32,8 @@ def test_spreadsheet_formulas_are_neutralised(api):
 
     (row,) = rows(api.get("/api/v1/organisaties", HTTP_ACCEPT="text/csv"))
 
-    assert row["name"] == '\'=HYPERLINK("http://evil.example")'
-    assert row["notes"] == "'+31 6 1234"
+    assert row["naam"] == '\'=HYPERLINK("http://evil.example")'
+    assert row["notities"] == "'+31 6 1234"
     assert row["labels"] == "'@risk"
 
 
@@ -48,7 +49,7 @@ def test_contacts_of_an_organisation_export_as_csv(api):
 
 
 def test_bad_filter_on_a_csv_request_is_still_a_problem(api):
-    response = api.get("/api/v1/organisaties?kind=club", HTTP_ACCEPT="text/csv")
+    response = api.get("/api/v1/organisaties?soort=club", HTTP_ACCEPT="text/csv")
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"

@@ -67,6 +67,6 @@ def test_a_ten_thousand_row_export_arrives_whole_from_the_production_server(prod
 
     exported = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert len(exported) == ROWS
-    assert [row["name"] for row in exported] == [f"Stichting {n:05}" for n in range(ROWS)]
-    assert {row["owner"] for row in exported} == {owner.username}
+    assert [row["naam"] for row in exported] == [f"Stichting {n:05}" for n in range(ROWS)]
+    assert {row["relatiebeheerder"] for row in exported} == {owner.username}
     assert "WORKER TIMEOUT" not in log.read_text()

@@ -60,10 +60,33 @@ def test_every_operation_documents_its_problems_and_version_header(document):
 
 
 def test_dates_are_dates_and_moments_are_date_times(document):
-    organisation = document["components"]["schemas"]["Organisation"]["properties"]
+    organisation = document["components"]["schemas"]["Organisatie"]["properties"]
 
-    assert organisation["nextContactDueOn"]["format"] == "date"
-    assert organisation["updatedAt"]["format"] == "date-time"
+    assert organisation["volgendContactUiterlijkOp"]["format"] == "date"
+    assert organisation["gewijzigdOp"]["format"] == "date-time"
+
+
+def test_document_names_fields_parameters_and_values_in_dutch(document):
+    schemas = document["components"]["schemas"]
+    organisation = schemas["Organisatie"]["properties"]
+    page = schemas["PaginatedOrganisatieList"]["properties"]
+    parameters = {
+        parameter["name"]: parameter.get("schema", {})
+        for parameter in document["paths"]["/organisaties"]["get"]["parameters"]
+    }
+
+    assert {"naam", "korteNaam", "soort", "relatiebeheerder", "kvkNummer"} <= set(organisation)
+    assert not {"name", "shortName", "kind", "owner", "kvkNumber", "contacts"} & set(organisation)
+    assert schemas[organisation["soort"]["$ref"].rsplit("/", 1)[1]]["enum"] == [
+        "ngo", "gemeente", "rechtspraak", "particulierePartner", "overheidsorganisatie", "internationaleOrganisatie",
+        "overig",
+    ]  # fmt: skip
+    assert set(page) == {"aantal", "volgende", "vorige", "resultaten"}
+    assert {"soort", "zoek", "sorteer", "pagina", "paginaGrootte", "contactplanning", "expand"} <= set(parameters)
+    assert not {"kind", "search", "sort", "page", "pageSize", "outreach"} & set(parameters)
+    assert parameters["contactplanning"]["enum"] == ["binnenEenWeek", "teLaat"]
+    assert "volgendContactUiterlijkOp" in parameters["sorteer"]["items"]["enum"]
+    assert parameters["expand"]["enum"] == ["contactpersonen"]
 
 
 def test_interactive_documentation_loads_nothing_from_elsewhere(client):

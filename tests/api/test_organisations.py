@@ -18,7 +18,7 @@ URL = "/api/v1/organisaties"
 
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
-    return [row["name"] for row in response.json()["results"]]
+    return [row["naam"] for row in response.json()["resultaten"]]
 
 
 def assert_problem(response, status: int, *invalid: str):
@@ -35,44 +35,52 @@ def test_anonymous_client_gets_401_problem():
     assert_problem(APIClient().get(URL), 401)
 
 
-def test_list_uses_camel_case_keys_utc_times_and_keeps_archived_organisations(api):
-    OrganisationFactory(name="Gemeente Ede", kvk_number="12345678")
-    OrganisationFactory(name="Oud Partner", status="archived")
+def test_list_speaks_dutch_in_camel_case_with_utc_times_and_keeps_archived_organisations(api):
+    OrganisationFactory(name="Gemeente Ede", kind="municipality", kvk_number="12345678")
+    OrganisationFactory(name="Oud Partner", status="archived", kind="private_partner", scope="international")
 
-    response = api.get(URL)
+    body = api.get(URL).json()
 
-    rows = {row["name"]: row for row in response.json()["results"]}
-    assert rows["Oud Partner"]["status"] == "archived"
-    assert rows["Gemeente Ede"]["kvkNumber"] == "12345678"
-    assert rows["Gemeente Ede"]["createdAt"].endswith("Z")
-    assert "contacts" not in rows["Gemeente Ede"]
+    assert set(body) == {"aantal", "volgende", "vorige", "resultaten"}
+    rows = {row["naam"]: row for row in body["resultaten"]}
+    assert (rows["Oud Partner"]["status"], rows["Oud Partner"]["soort"]) == ("gearchiveerd", "particulierePartner")
+    assert rows["Oud Partner"]["reikwijdte"] == "internationaal"
+    assert (rows["Gemeente Ede"]["soort"], rows["Gemeente Ede"]["status"]) == ("gemeente", "actief")
+    assert rows["Gemeente Ede"]["kvkNummer"] == "12345678"
+    assert rows["Gemeente Ede"]["aangemaaktOp"].endswith("Z")
+    assert "contactpersonen" not in rows["Gemeente Ede"]
+    assert not {"name", "kind", "scope", "kvkNumber", "createdAt", "contacts"} & set(rows["Gemeente Ede"])
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("kind=municipality", ["Gemeente Ede"]),
-        ("scope=international", ["IOM"]),
-        ("tier=strategic", ["IOM"]),
-        ("status=archived", ["Oud Partner"]),
-        ("owner=officer", ["Gemeente Ede"]),
+        ("soort=gemeente", ["Gemeente Ede"]),
+        ("reikwijdte=internationaal", ["IOM"]),
+        ("prioriteit=strategic", ["IOM"]),
+        ("status=gearchiveerd", ["Oud Partner"]),
+        ("relatiebeheerder=officer", ["Gemeente Ede"]),
+        ("zonderRelatiebeheerder=false", ["Gemeente Ede"]),
         ("label=Pilot", ["Stichting Noodopvang"]),
-        ("level=executive", ["IOM"]),
-        ("search=ede", ["Gemeente Ede"]),
-        ("search=12345678", ["Stichting Noodopvang"]),
-        ("sort=-name", ["Stichting Noodopvang", "Oud Partner", "IOM", "Gemeente Ede"]),
-        ("tier=platinum", []),
-        ("owner=nobody", []),
-        ("sort=name", ["Gemeente Ede", "IOM", "Oud Partner", "Stichting Noodopvang"]),
+        ("niveau=bestuurlijk", ["IOM"]),
+        ("invloed=5", ["IOM"]),
+        ("zoek=ede", ["Gemeente Ede"]),
+        ("zoek=12345678", ["Stichting Noodopvang"]),
+        ("sorteer=-naam", ["Stichting Noodopvang", "Oud Partner", "IOM", "Gemeente Ede"]),
+        ("prioriteit=platinum", []),
+        ("relatiebeheerder=nobody", []),
+        ("sorteer=naam", ["Gemeente Ede", "IOM", "Oud Partner", "Stichting Noodopvang"]),
     ],
 )
 def test_filter(api, liaison_officer, query, expected):
     OrganisationFactory(name="Gemeente Ede", kind="municipality", owner=liaison_officer)
-    iom = OrganisationFactory(name="IOM", kind="international", scope="international",
+    iom = OrganisationFactory(name="IOM", kind="international", scope="international", influence=5,
                               tier=Tier.objects.get(code="strategic"))  # fmt: skip
     ContactFactory(organisation=iom, level="executive")
-    OrganisationFactory(name="Oud Partner", status="archived")
-    OrganisationFactory(name="Stichting Noodopvang", kvk_number="12345678").tags.add(TagFactory(name="Pilot"))
+    OrganisationFactory(name="Oud Partner", status="archived", kind="ngo")
+    OrganisationFactory(name="Stichting Noodopvang", kind="ngo", kvk_number="12345678").tags.add(
+        TagFactory(name="Pilot")
+    )
 
     assert names(api.get(f"{URL}?{query}")) == expected
 
@@ -86,8 +94,8 @@ def test_outreach_filter_finds_overdue_and_due_soon(api):
     for organisation, due in [(overdue, -3), (soon, 5), (later, 30), (archived, -3)]:
         Organisation.objects.filter(pk=organisation.pk).update(next_contact_due_on=today + datetime.timedelta(days=due))
 
-    assert names(api.get(f"{URL}?outreach=overdue")) == ["Te laat"]
-    assert names(api.get(f"{URL}?outreach=due")) == ["Binnenkort"]
+    assert names(api.get(f"{URL}?contactplanning=teLaat")) == ["Te laat"]
+    assert names(api.get(f"{URL}?contactplanning=binnenEenWeek")) == ["Binnenkort"]
 
 
 def test_changed_since_gives_only_recent_changes(api):
@@ -103,19 +111,28 @@ def test_changed_since_gives_only_recent_changes(api):
     ("query", "invalid"),
     [
         ("colour=red", "colour"),
-        ("sort=colour", "sort"),
-        ("sort=name,,", "sort"),
-        ("kind=club", "kind"),
+        ("sorteer=colour", "sorteer"),
+        ("sorteer=naam,,", "sorteer"),
+        ("soort=club", "soort"),
         ("gewijzigdSinds=yesterday", "gewijzigdSinds"),
-        ("outreach=never", "outreach"),
-        ("page=0", "page"),
-        ("page=abc", "page"),
-        ("page=2", "page"),
-        ("pageSize=0", "pageSize"),
-        ("pageSize=101", "pageSize"),
-        ("pageSize=ten", "pageSize"),
+        ("contactplanning=never", "contactplanning"),
+        ("pagina=0", "pagina"),
+        ("pagina=abc", "pagina"),
+        ("pagina=2", "pagina"),
+        ("paginaGrootte=0", "paginaGrootte"),
+        ("paginaGrootte=101", "paginaGrootte"),
+        ("paginaGrootte=ten", "paginaGrootte"),
         ("expand=everything", "expand"),
-        ("cursor=&sort=name", "cursor"),
+        ("expand=contacts", "expand"),
+        ("cursor=&sorteer=naam", "cursor"),
+        # The English names and values of before are unknown now.
+        ("kind=ngo", "kind"),
+        ("soort=municipality", "soort"),
+        ("sort=name", "sort"),
+        ("sorteer=name", "sorteer"),
+        ("page=1", "page"),
+        ("pageSize=10", "pageSize"),
+        ("search=ede", "search"),
     ],
 )
 def test_bad_query_is_a_400_problem_naming_the_parameter(api, query, invalid):
@@ -131,27 +148,27 @@ def test_trailing_slash_is_a_404_problem_not_a_redirect(api):
 def test_pages_link_to_each_other(api):
     OrganisationFactory.create_batch(5)
 
-    first = api.get(f"{URL}?pageSize=2").json()
-    second = api.get(first["next"]).json()
+    first = api.get(f"{URL}?paginaGrootte=2").json()
+    second = api.get(first["volgende"]).json()
 
-    assert first["count"] == 5 and first["previous"] is None
-    assert "page=2" in first["next"] and "pageSize=2" in first["next"]
-    assert second["previous"] is not None
-    assert not {row["id"] for row in first["results"]} & {row["id"] for row in second["results"]}
+    assert first["aantal"] == 5 and first["vorige"] is None
+    assert "pagina=2" in first["volgende"] and "paginaGrootte=2" in first["volgende"]
+    assert second["vorige"] is not None
+    assert not {row["id"] for row in first["resultaten"]} & {row["id"] for row in second["resultaten"]}
 
 
 def test_cursor_walk_meets_a_row_changed_during_the_walk_again(api):
     organisations = OrganisationFactory.create_batch(4)
 
-    first = api.get(f"{URL}?cursor=&pageSize=2").json()
-    changed = Organisation.objects.get(pk=first["results"][0]["id"])
+    first = api.get(f"{URL}?cursor=&paginaGrootte=2").json()
+    changed = Organisation.objects.get(pk=first["resultaten"][0]["id"])
     changed.notes = "gewijzigd"
     changed.save()
-    seen = [row["id"] for row in first["results"]]
+    seen = [row["id"] for row in first["resultaten"]]
     page = first
-    while page["next"]:
-        page = api.get(page["next"]).json()
-        seen += [row["id"] for row in page["results"]]
+    while page["volgende"]:
+        page = api.get(page["volgende"]).json()
+        seen += [row["id"] for row in page["resultaten"]]
 
     assert set(seen) == {organisation.id for organisation in organisations}
     assert seen.count(changed.id) == 2
@@ -172,8 +189,8 @@ def test_logging_a_contact_brings_the_organisation_into_the_next_changed_since_p
         organisation=organisation, logged_by=liaison_officer, channel="call", occurred_at=timezone.now(), subject="x"
     )
 
-    rows = api.get(f"{URL}?gewijzigdSinds={_utc(last_pull)}").json()["results"]
-    assert [(row["name"], row["lastContactOn"]) for row in rows] == [("Gemeente Ede", str(timezone.localdate()))]
+    rows = api.get(f"{URL}?gewijzigdSinds={_utc(last_pull)}").json()["resultaten"]
+    assert [(row["naam"], row["laatsteContactOp"]) for row in rows] == [("Gemeente Ede", str(timezone.localdate()))]
 
 
 def test_logging_a_contact_during_a_cursor_walk_brings_the_organisation_back_in_it(api, liaison_officer):
@@ -181,30 +198,33 @@ def test_logging_a_contact_during_a_cursor_walk_brings_the_organisation_back_in_
     for days, organisation in enumerate(organisations, 2):
         Organisation.objects.filter(pk=organisation.pk).update(updated_at=timezone.now() - datetime.timedelta(days))
 
-    first = api.get(f"{URL}?cursor=&pageSize=1").json()
+    first = api.get(f"{URL}?cursor=&paginaGrootte=1").json()
     services.interaction_log(
-        organisation=Organisation.objects.get(pk=first["results"][0]["id"]),
+        organisation=Organisation.objects.get(pk=first["resultaten"][0]["id"]),
         logged_by=liaison_officer,
         channel="call",
         occurred_at=timezone.now(),
         subject="x",
     )
-    seen, page = [row["id"] for row in first["results"]], first
-    while page["next"]:
-        page = api.get(page["next"]).json()
-        seen += [row["id"] for row in page["results"]]
+    seen, page = [row["id"] for row in first["resultaten"]], first
+    while page["volgende"]:
+        page = api.get(page["volgende"]).json()
+        seen += [row["id"] for row in page["resultaten"]]
 
     assert sorted(seen[1:]) == sorted(organisation.id for organisation in organisations)
     assert seen[-1] == seen[0]
 
 
-def test_expand_embeds_contacts(api):
+def test_expand_embeds_the_contacts_under_the_name_it_asks_for(api):
     organisation = OrganisationFactory()
-    ContactFactory(organisation=organisation, last_name="Jansen")
+    ContactFactory(organisation=organisation, last_name="Jansen", level="policy", preferred_language="en")
 
     row = api.get(f"{URL}/{organisation.id}?expand=contactpersonen").json()
 
-    assert [contact["lastName"] for contact in row["contacts"]] == ["Jansen"]
+    assert [
+        (contact["achternaam"], contact["niveau"], contact["voorkeurstaal"]) for contact in row["contactpersonen"]
+    ] == [("Jansen", "beleid", "en")]
+    assert "contacts" not in row
 
 
 @pytest.mark.parametrize("query", ["", "&expand=contactpersonen"])
@@ -217,9 +237,9 @@ def test_list_costs_the_same_queries_for_ten_or_a_hundred_rows(api, query):
     api.get(URL)
 
     with CaptureQueriesContext(connection) as ten:
-        assert len(api.get(f"{URL}?pageSize=10{query}").json()["results"]) == 10
+        assert len(api.get(f"{URL}?paginaGrootte=10{query}").json()["resultaten"]) == 10
     with CaptureQueriesContext(connection) as hundred:
-        assert len(api.get(f"{URL}?pageSize=100{query}").json()["results"]) == 100
+        assert len(api.get(f"{URL}?paginaGrootte=100{query}").json()["resultaten"]) == 100
 
     assert len(ten) == len(hundred)
     # The token (its last use was written by the first request), count, page with its joins and labels, and with
@@ -232,7 +252,7 @@ def test_a_deep_page_takes_its_ids_on_the_index_before_joining_rows(api):
     expected = list(Organisation.objects.order_by("name", "id").values_list("name", flat=True)[20:25])
 
     with CaptureQueriesContext(connection) as queries:
-        assert names(api.get(f"{URL}?pageSize=5&page=5")) == expected
+        assert names(api.get(f"{URL}?paginaGrootte=5&pagina=5")) == expected
 
     (page_query,) = [query["sql"] for query in queries.captured_queries if "OFFSET" in query["sql"]]
     # The OFFSET is taken in a subquery that selects only the id, with no join; the joins come outside it.
@@ -249,7 +269,9 @@ def test_pages_walk_every_organisation_once_in_order_also_when_filtered(api):
         Organisation.objects.filter(kind="municipality").order_by("name", "id").values_list("name", flat=True)
     )
 
-    walked = [name for page in (1, 2, 3) for name in names(api.get(f"{URL}?kind=municipality&pageSize=3&page={page}"))]
+    walked = [
+        name for page in (1, 2, 3) for name in names(api.get(f"{URL}?soort=gemeente&paginaGrootte=3&pagina={page}"))
+    ]
 
     assert walked == expected
 
@@ -259,8 +281,8 @@ def test_officer_creates_an_organisation_with_labels_owner_and_tier(api, liaison
 
     response = api.post(
         URL,
-        {"name": "Gemeente Ede", "kind": "municipality", "cbsMunicipalityCode": "GM0228", "labels": ["Pilot"],
-         "owner": "officer", "tier": "key"},
+        {"naam": "Gemeente Ede", "soort": "gemeente", "cbsGemeentecode": "GM0228", "labels": ["Pilot"],
+         "relatiebeheerder": "officer", "prioriteit": "key", "reikwijdte": "lokaal"},
         format="json",
     )  # fmt: skip
 
@@ -268,6 +290,8 @@ def test_officer_creates_an_organisation_with_labels_owner_and_tier(api, liaison
     organisation = Organisation.objects.get(name="Gemeente Ede")
     assert response.json()["id"] == organisation.id
     assert organisation.owner == liaison_officer
+    assert (organisation.kind, organisation.scope) == ("municipality", "local")
+    assert response.json()["soort"] == "gemeente"
     assert organisation.next_contact_due_on == timezone.localdate()
     assert [tag.name for tag in organisation.tags.all()] == ["Pilot"]
 
@@ -275,12 +299,14 @@ def test_officer_creates_an_organisation_with_labels_owner_and_tier(api, liaison
 @pytest.mark.parametrize(
     ("body", "invalid"),
     [
-        ({"name": "X", "kind": "ngo", "kvkNumber": "123"}, ["kvkNumber"]),
-        ({"name": "X", "kind": "club"}, ["kind"]),
-        ({"name": "X", "kind": "ngo", "colour": "red"}, ["colour"]),
-        ({"name": "X", "kind": "ngo", "nextContactDueOn": "2030-01-01"}, ["nextContactDueOn"]),
-        ({"kind": "ngo", "influence": 9}, ["influence", "name"]),
-        ({"name": "X", "kind": "ngo", "cbsMunicipalityCode": "GM0228"}, ["nonFieldErrors"]),
+        ({"naam": "X", "soort": "ngo", "kvkNummer": "123"}, ["kvkNummer"]),
+        ({"naam": "X", "soort": "club"}, ["soort"]),
+        ({"naam": "X", "soort": "municipality"}, ["soort"]),
+        ({"naam": "X", "soort": "ngo", "colour": "red"}, ["colour"]),
+        ({"naam": "X", "soort": "ngo", "volgendContactUiterlijkOp": "2030-01-01"}, ["volgendContactUiterlijkOp"]),
+        ({"soort": "ngo", "invloed": 9}, ["invloed", "naam"]),
+        ({"naam": "X", "soort": "ngo", "cbsGemeentecode": "GM0228"}, ["nonFieldErrors"]),
+        ({"name": "X", "kind": "ngo"}, ["kind", "name"]),
     ],
 )
 def test_invalid_organisation_is_refused_and_nothing_is_written(api, body, invalid):
@@ -293,13 +319,13 @@ def test_malformed_json_is_a_400_problem(api):
 
 
 def test_form_body_is_a_415_problem(api):
-    assert_problem(api.post(URL, "name=x", content_type="application/x-www-form-urlencoded"), 415)
+    assert_problem(api.post(URL, "naam=x", content_type="application/x-www-form-urlencoded"), 415)
 
 
 def test_patch_changes_the_tier_and_moves_the_next_contact(api):
     organisation = OrganisationFactory()
 
-    response = api.patch(f"{URL}/{organisation.id}", {"tier": "strategic", "influence": 5}, format="json")
+    response = api.patch(f"{URL}/{organisation.id}", {"prioriteit": "strategic", "invloed": 5}, format="json")
 
     assert response.status_code == 200, response.content
     organisation.refresh_from_db()
@@ -319,14 +345,14 @@ def test_read_only_token_may_read_but_not_write(reader_api):
     OrganisationFactory()
 
     assert reader_api.get(URL).status_code == 200
-    assert_problem(reader_api.post(URL, {"name": "X", "kind": "ngo"}, format="json"), 403)
+    assert_problem(reader_api.post(URL, {"naam": "X", "soort": "ngo"}, format="json"), 403)
     assert Organisation.objects.count() == 1
 
 
 def test_role_without_write_permission_cannot_write_even_with_a_read_write_token(reader):
     client = token_client(reader, read_only=False)
 
-    assert_problem(client.post(URL, {"name": "X", "kind": "ngo"}, format="json"), 403)
+    assert_problem(client.post(URL, {"naam": "X", "soort": "ngo"}, format="json"), 403)
 
 
 def test_every_api_response_carries_version_and_security_headers(api):

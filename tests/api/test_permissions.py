@@ -10,7 +10,7 @@ from tests.api.clients import token_client
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisaties"
-NEW = {"name": "Stichting Nieuw", "kind": "ngo"}
+NEW = {"naam": "Stichting Nieuw", "soort": "ngo"}
 
 
 @pytest.mark.parametrize(

@@ -57,13 +57,13 @@ def serialized(serializer_class, records, **context) -> list[dict]:
 
 @pytest.mark.parametrize("expand", [False, True])
 def test_a_page_of_organisations_as_rows_equals_the_serializer(api, network, expand):
-    response = api.get("/api/v1/organisaties?pageSize=100" + ("&expand=contactpersonen" if expand else ""))
+    response = api.get("/api/v1/organisaties?paginaGrootte=100" + ("&expand=contactpersonen" if expand else ""))
 
-    results = response.json()["results"]
+    results = response.json()["resultaten"]
     by_id = selectors.organisations_list(with_contacts=expand, label_names=True).in_bulk([row["id"] for row in results])
     records = [by_id[row["id"]] for row in results]
     assert results == serialized(OrganisationSerializer, records, expand_contacts=expand)
-    assert [len(row.get("contacts", [])) for row in results] == ([2, 1, 0] if expand else [0, 0, 0])
+    assert [len(row.get("contactpersonen", [])) for row in results] == ([2, 1, 0] if expand else [0, 0, 0])
 
 
 def test_pages_of_contacts_relations_and_labels_as_rows_equal_the_serializer(api, network):
@@ -72,7 +72,7 @@ def test_pages_of_contacts_relations_and_labels_as_rows_equal_the_serializer(api
         ("/api/v1/relaties", RelationSerializer, selectors.relations_list()),
         ("/api/v1/labels", LabelSerializer, selectors.tags_list()),
     ]:
-        results = api.get(f"{url}?pageSize=100").json()["results"]
+        results = api.get(f"{url}?paginaGrootte=100").json()["resultaten"]
         by_id = model_list.in_bulk([row["id"] for row in results])
         assert results == serialized(serializer_class, [by_id[row["id"]] for row in results]), url
         assert results
@@ -95,11 +95,11 @@ def test_every_list_but_the_interactions_is_read_as_rows():
 
 
 def test_a_cursor_walk_over_rows_meets_every_organisation_once(api, network):
-    seen, url = [], "/api/v1/organisaties?cursor=&pageSize=2"
+    seen, url = [], "/api/v1/organisaties?cursor=&paginaGrootte=2"
     while url:
         body = api.get(url.replace("http://testserver", "")).json()
-        seen += [row["name"] for row in body["results"]]
-        url = body["next"]
+        seen += [row["naam"] for row in body["resultaten"]]
+        url = body["volgende"]
 
     assert sorted(seen) == ["Gemeente Ede", "Stichting Vluchtheuvel", "Zonder contacten"]
 
@@ -109,11 +109,12 @@ def test_the_csv_of_rows_holds_the_serializers_cells(api, network):
 
     text = b"".join(response.streaming_content).decode()
     lines = list(csv.DictReader(io.StringIO(text), dialect=DIALECT))
-    ede = next(line for line in lines if line["name"] == "Gemeente Ede")
+    ede = next(line for line in lines if line["naam"] == "Gemeente Ede")
     assert ede["labels"] == "Azc, Pilot"
-    assert ede["owner"] == "eigenaar"
-    assert ede["nextContactPlannedOn"] == "2027-01-05"
-    assert ede["createdAt"].endswith("Z")
-    vluchtheuvel = next(line for line in lines if line["name"] == "Stichting Vluchtheuvel")
-    assert vluchtheuvel["owner"] == ""
-    assert vluchtheuvel["parent"] == str(network[0].id)
+    assert ede["relatiebeheerder"] == "eigenaar"
+    assert ede["volgendContactGeplandOp"] == "2027-01-05"
+    assert ede["soort"] == "gemeente"
+    assert ede["aangemaaktOp"].endswith("Z")
+    vluchtheuvel = next(line for line in lines if line["naam"] == "Stichting Vluchtheuvel")
+    assert vluchtheuvel["relatiebeheerder"] == ""
+    assert vluchtheuvel["moederorganisatie"] == str(network[0].id)

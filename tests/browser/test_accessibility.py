@@ -143,8 +143,8 @@ def respondent_visits(language: str) -> list[Visit]:
 VISITS = [
     Visit("dashboard", lambda site: "/", screenshot="dashboard"),
     Visit("organisation-list", lambda site: "/organisaties/"),
-    Visit("organisation-list-filtered", lambda site: "/organisaties/?kind=ngo&sort=-name"),
-    Visit("organisation-list-bad-filter", lambda site: "/organisaties/?kind=nonsense", then=shows_errors),
+    Visit("organisation-list-filtered", lambda site: "/organisaties/?soort=ngo&sorteer=-naam"),
+    Visit("organisation-list-bad-filter", lambda site: "/organisaties/?soort=nonsense", then=shows_errors),
     Visit("organisation-detail", organisation("Gemeente Utrecht"), screenshot="organisation"),
     Visit("organisation-create", lambda site: "/organisaties/nieuw/"),
     Visit("organisation-create-errors", lambda site: "/organisaties/nieuw/", then=send_the_form),

@@ -32,3 +32,18 @@ def test_it_takes_a_respondent_from_the_link_to_the_thanks_in_their_language(pag
     expect(page).to_have_url(re.compile(r"/s/bedankt/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert Invitation.objects.get(pk=invitation.pk).answered_on is not None
+
+
+def test_a_refused_send_puts_the_focus_on_the_error_summary_with_its_heading_above_its_list(page, world):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(personal_link(world.invitations["nl"]))
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/s/$"))
+
+    page.locator("button[name=submit]").click()  # nothing answered: the grade is required
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    heading, first_error = summary.locator("h2").bounding_box(), summary.locator("li").first.bounding_box()
+    assert heading["y"] + heading["height"] <= first_error["y"], "the heading sits above the list, not beside it"
+    assert Invitation.objects.get(pk=world.invitations["nl"].pk).answered_on is None

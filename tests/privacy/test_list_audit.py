@@ -38,13 +38,13 @@ def body(response) -> str:
 
 
 def test_the_api_list_of_contacts_is_recorded_once_with_its_filter_and_count(liaison_officer, people):
-    response = token_client(liaison_officer).get("/api/v1/contactpersonen", {"search": "Jansen"})
+    response = token_client(liaison_officer).get("/api/v1/contactpersonen", {"zoek": "Jansen"})
 
     assert response.status_code == 200
     record = the_list_record()
     assert (record.actor_username, record.action, record.contact_id) == ("officer", AccessAction.LIST, None)
-    assert record.query == "/api/v1/contactpersonen?search=Jansen"
-    assert record.persons == len(response.json()["results"]) == 3
+    assert record.query == "/api/v1/contactpersonen?zoek=Jansen"
+    assert record.persons == len(response.json()["resultaten"]) == 3
     assert record.origin == "127.0.0.1"
 
 
@@ -77,11 +77,11 @@ def test_organisations_with_their_contacts_expanded_are_recorded_and_without_the
 
 
 def test_the_contact_list_page_is_recorded_with_its_filter(liaison_officer, people):
-    response = signed_in(liaison_officer).get("/contactpersonen/", {"search": "Jansen"})
+    response = signed_in(liaison_officer).get("/contactpersonen/", {"zoek": "Jansen"})
 
     assert response.status_code == 200
     record = the_list_record()
-    assert (record.action, record.persons, record.query) == (AccessAction.LIST, 3, "/contactpersonen/?search=Jansen")
+    assert (record.action, record.persons, record.query) == (AccessAction.LIST, 3, "/contactpersonen/?zoek=Jansen")
 
 
 def test_an_organisation_page_lists_its_contacts_and_is_recorded(liaison_officer, people):
@@ -107,11 +107,11 @@ def test_admins_contact_export_is_recorded_with_every_exported_person(admin_clie
 
 
 def test_a_filter_with_line_breaks_is_recorded_on_one_line(liaison_officer, people):
-    token_client(liaison_officer).get("/api/v1/contactpersonen", {"search": "Jansen\r\nforged line\x1b[2J"})
+    token_client(liaison_officer).get("/api/v1/contactpersonen", {"zoek": "Jansen\r\nforged line\x1b[2J"})
 
     record = the_list_record()
     assert "\n" not in record.query and "\r" not in record.query and "\x1b" not in record.query
-    assert record.query.startswith("/api/v1/contactpersonen?search=Jansen")
+    assert record.query.startswith("/api/v1/contactpersonen?zoek=Jansen")
 
 
 def test_a_curious_colleague_paging_through_everyone_leaves_one_record_per_page(liaison_officer):
@@ -119,11 +119,11 @@ def test_a_curious_colleague_paging_through_everyone_leaves_one_record_per_page(
     client = signed_in(liaison_officer)
 
     client.get("/contactpersonen/")
-    client.get("/contactpersonen/", {"page": 2})
+    client.get("/contactpersonen/", {"pagina": 2})
 
     records = AccessRecord.objects.order_by("id")
     assert [(record.query, record.persons) for record in records] == [
         ("/contactpersonen/", 25),
-        ("/contactpersonen/?page=2", 5),
+        ("/contactpersonen/?pagina=2", 5),
     ]
     assert AccessRecord.objects.aggregate(Max("persons"))["persons__max"] == 25

@@ -13,7 +13,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from crm.api.pagination import PAGINATION_PARAMETERS
-from crm.api.problems import PROBLEM_CONTENT_TYPE, camel
+from crm.api.problems import PROBLEM_CONTENT_TYPE
+from crm.api.wire import camel
 from stakeholders.api.serializers import ContactSerializer, InteractionSerializer, OrganisationSerializer
 from stakeholders.filters import (
     ContactFilterSet,
@@ -94,12 +95,12 @@ API_LISTS = {
     "/api/v1/enquete-rondes": (SurveyRoundFilterSet, []),
 }
 UI_LISTS = {
-    "/organisaties/": (OrganisationFilterSet, ["page"]),
-    "/contactpersonen/": (ContactFilterSet, ["page"]),
+    "/organisaties/": (OrganisationFilterSet, ["pagina"]),
+    "/contactpersonen/": (ContactFilterSet, ["pagina"]),
     "/kaart/": (OrganisationFilterSet, []),
-    "/enquetes/": (SurveyRoundFilterSet, ["page"]),
+    "/enquetes/": (SurveyRoundFilterSet, ["pagina"]),
     "/contact-vastleggen/": (None, ["zoek"]),
-    "/organisaties/{organisation}/": (None, ["page"]),
+    "/organisaties/{organisation}/": (None, ["pagina"]),
 }
 
 
@@ -288,8 +289,8 @@ def send_each_hostile_json(api, method, url, body, field, *, serializer, expecte
     """Send the body with each hostile JSON value in `field` (a dotted path for a nested row); return what went
     wrong, by value."""
     fields = serializer().fields
-    if field.startswith("followUps."):
-        fields, field_name = fields["follow_ups"].child.fields, field.split(".")[1]
+    if field.startswith("vervolgacties."):
+        fields, field_name = fields["vervolgacties"].child.fields, field.split(".")[1]
     else:
         field_name = field
     serializer_field = next(f for name, f in fields.items() if camel(name) == field_name)
@@ -309,8 +310,8 @@ def send_each_hostile_json(api, method, url, body, field, *, serializer, expecte
 
 def with_value(base: dict):
     def body(field, value):
-        if field.startswith("followUps."):
-            return base | {"followUps": [{"description": "Verslag sturen"} | {field.split(".")[1]: value}]}
+        if field.startswith("vervolgacties."):
+            return base | {"vervolgacties": [{"omschrijving": "Verslag sturen"} | {field.split(".")[1]: value}]}
         return base | {field: value}
 
     return body
@@ -318,7 +319,7 @@ def with_value(base: dict):
 
 @pytest.mark.parametrize("field", writable(OrganisationSerializer))
 def test_a_hostile_json_value_for_a_new_organisation_is_a_problem_and_writes_nothing(api, field):
-    base = {"name": "Stichting Doel", "kind": "ngo", "scope": "local"}
+    base = {"naam": "Stichting Doel", "soort": "ngo", "reikwijdte": "lokaal"}
     wrong = send_each_hostile_json(
         api,
         "post",
@@ -351,7 +352,7 @@ def test_a_hostile_json_value_for_an_organisation_change_is_a_problem_and_change
 
 @pytest.mark.parametrize("field", writable(ContactSerializer))
 def test_a_hostile_json_value_for_a_new_contact_is_a_problem_and_writes_nothing(api, field):
-    base = {"organisation": OrganisationFactory().pk, "firstName": "Anna", "lastName": "Vries"}
+    base = {"organisatie": OrganisationFactory().pk, "voornaam": "Anna", "achternaam": "Vries"}
     wrong = send_each_hostile_json(
         api,
         "post",
@@ -383,17 +384,23 @@ def test_a_hostile_json_value_for_a_contact_change_is_a_problem_and_changes_noth
 
 
 @pytest.mark.parametrize(
-    "field", [*writable(InteractionSerializer), "followUps.description", "followUps.assignee", "followUps.dueOn"]
+    "field",
+    [
+        *writable(InteractionSerializer),
+        "vervolgacties.omschrijving",
+        "vervolgacties.uitvoerder",
+        "vervolgacties.uiterlijkOp",
+    ],
 )
 def test_a_hostile_json_value_for_a_new_interaction_is_a_problem_and_writes_nothing(api, liaison_officer, field):
     organisation = OrganisationFactory(owner=liaison_officer)
     TopicFactory(name="Terugkeer")
     base = {
-        "organisation": organisation.pk,
-        "contacts": [ContactFactory(organisation=organisation).pk],
-        "channel": "call",
-        "occurredAt": "2026-01-05T10:00:00Z",
-        "subject": "Overleg",
+        "organisatie": organisation.pk,
+        "contactpersonen": [ContactFactory(organisation=organisation).pk],
+        "kanaal": "telefoongesprek",
+        "plaatsgevondenOp": "2026-01-05T10:00:00Z",
+        "onderwerp": "Overleg",
     }
     wrong = send_each_hostile_json(
         api,
@@ -413,12 +420,12 @@ MALFORMED_BODIES = {
     "string": '"Stichting Doel"',
     "null": "null",
     "number": "1e309",
-    "truncated": '{"name": "Stichting',
-    "nan": '{"name": "Stichting Doel", "kind": "ngo", "influence": NaN}',
+    "truncated": '{"naam": "Stichting',
+    "nan": '{"naam": "Stichting Doel", "soort": "ngo", "invloed": NaN}',
     "deeply-nested": "[" * 100_000 + "]" * 100_000,
-    "deeply-nested-field": '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}",
-    "not-utf-8": b'{"name": "\xff\xfe"}',
-    "duplicate-keys": '{"name": "Stichting Doel", "kind": "ngo", "kind": ["ngo"]}',
+    "deeply-nested-field": '{"naam": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "not-utf-8": b'{"naam": "\xff\xfe"}',
+    "duplicate-keys": '{"naam": "Stichting Doel", "soort": "ngo", "soort": ["ngo"]}',
 }
 
 

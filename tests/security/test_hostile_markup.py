@@ -159,8 +159,8 @@ def test_markup_in_a_free_text_field_is_escaped_on_every_page_that_shows_it(
 @pytest.mark.parametrize("markup", PAYLOADS)
 @pytest.mark.parametrize(
     ("path", "parameter"),
-    [("/organisaties/", "search"), ("/contactpersonen/", "search"), ("/kaart/", "search"),
-     ("/contact-vastleggen/", "zoek"), ("/organisaties/", "sort"), ("/enquetes/", "status")],
+    [("/organisaties/", "zoek"), ("/contactpersonen/", "zoek"), ("/kaart/", "zoek"),
+     ("/contact-vastleggen/", "zoek"), ("/organisaties/", "sorteer"), ("/enquetes/", "status")],
 )  # fmt: skip
 def test_markup_in_a_query_string_is_echoed_escaped(officer_client, path, parameter, markup):
     response = officer_client.get(path, {parameter: MARKUP[markup][0]})
@@ -311,7 +311,7 @@ def test_the_organisation_form_refuses_a_script_website(officer_client, website)
 @pytest.mark.parametrize("website", JAVASCRIPT_URLS)
 def test_the_api_refuses_a_script_website_on_create_and_change(api, website):
     organisation = OrganisationFactory(website="https://doel.example")
-    new = {"name": "Stichting Link", "kind": "ngo", "website": website}
+    new = {"naam": "Stichting Link", "soort": "ngo", "website": website}
 
     created = api.post("/api/v1/organisaties", new, format="json")
     changed = api.patch(f"/api/v1/organisaties/{organisation.pk}", {"website": website}, format="json")

@@ -174,3 +174,27 @@ def test_follow_up_added_on_the_interaction_page_moves_the_interactions_updated_
     interaction.refresh_from_db()
     assert [action.description for action in interaction.follow_ups.all()] == ["Verslag sturen"]
     assert interaction.updated_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_the_history_of_a_record_made_in_bulk_says_what_its_first_recorded_change_was(admin_client):
+    # As the demo data: made in bulk, so its history starts at its first change.
+    (organisation,) = Organisation.objects.bulk_create([OrganisationFactory.build(name="Gemeente Zwolle")])
+    organisation.city = "Zwolle"
+    organisation.save()
+
+    page = admin_client.get(reverse("admin:stakeholders_organisation_history", args=[organisation.pk]))
+
+    assert "Gewijzigd; de versie daarvoor is niet vastgelegd." in page.content.decode()
+    assert "None" not in page.content.decode()
+
+
+def test_the_history_says_a_record_was_created_and_names_each_change(admin_client):
+    organisation = OrganisationFactory(city="Ede")
+    organisation.city = "Wageningen"
+    organisation.save()
+
+    page = admin_client.get(reverse("admin:stakeholders_organisation_history", args=[organisation.pk])).content.decode()
+
+    assert "Aangemaakt; open deze versie om te zien wat erin stond." in page
+    assert "Ede" in page and "Wageningen" in page
+    assert "None" not in page

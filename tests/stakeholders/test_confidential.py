@@ -89,13 +89,13 @@ def test_a_confidential_interaction_can_be_logged_in_the_ui_and_the_api(client, 
 
     response = api.post(
         "/api/v1/interacties",
-        {"organisation": organisation.pk, "channel": "call", "occurredAt": "2026-01-05T10:00:00Z",
-         "subject": SECRET, "confidential": True},
+        {"organisatie": organisation.pk, "kanaal": "telefoongesprek", "plaatsgevondenOp": "2026-01-05T10:00:00Z",
+         "onderwerp": SECRET, "vertrouwelijk": True},
         format="json",
     )  # fmt: skip
 
     assert response.status_code == 201
-    assert response.json()["confidential"] is True
+    assert response.json()["vertrouwelijk"] is True
 
 
 def test_a_colleague_cannot_complete_a_follow_up_of_it(client, colleague, secret_interaction):

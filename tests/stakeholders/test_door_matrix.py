@@ -251,7 +251,7 @@ REFUSALS = [
     Refusal(ERASED, "web", lambda cast, w: cast.web.post(
         f"/contactpersonen/{w['contact'].pk}/bewerken/", contact_web_fields()), web_refused),
     Refusal(ERASED, "api", lambda cast, w: cast.api.patch(
-        f"/api/v1/contactpersonen/{w['contact'].pk}", {"firstName": "Zoë"}, format="json"), api_refused),
+        f"/api/v1/contactpersonen/{w['contact'].pk}", {"voornaam": "Zoë"}, format="json"), api_refused),
     Refusal(ERASED, "admin", lambda cast, w: admin_post(
         cast.admin, f"/admin/stakeholders/contact/{w['contact'].pk}/change/", {"first_name": "Zoë"}), admin_refused),
     Refusal(ERASED, "admin inline", lambda cast, w: admin_post(
@@ -261,7 +261,7 @@ REFUSALS = [
         cast.admin, "contact", "id,organisation,first_name,last_name,level,preferred_language\n"
         f"{w['contact'].pk},{w['contact'].organisation_id},Zoë,Hostilova,policy,nl\n"), import_refused),
     Refusal(NO_MOVE, "api", lambda cast, w: cast.api.patch(
-        f"/api/v1/contactpersonen/{w['contact'].pk}", {"organisation": w["other"].pk}, format="json"), api_refused),
+        f"/api/v1/contactpersonen/{w['contact'].pk}", {"organisatie": w["other"].pk}, format="json"), api_refused),
     Refusal(NO_MOVE, "admin", lambda cast, w: admin_post(
         cast.admin, f"/admin/stakeholders/contact/{w['contact'].pk}/change/", {"organisation": w["other"].pk}),
         admin_refused),
@@ -271,8 +271,9 @@ REFUSALS = [
     Refusal(NOT_FUTURE, "web", lambda cast, w: cast.web.post(
         f"/organisaties/{w['organisation'].pk}/contact-vastleggen/", interaction_web_fields(TOMORROW)), web_refused),
     Refusal(NOT_FUTURE, "api", lambda cast, w: cast.api.post(
-        "/api/v1/interacties", {"organisation": w["organisation"].pk, "channel": "call",
-                                "occurredAt": TOMORROW.isoformat(), "subject": "Gebeld"}, format="json"), api_refused),
+        "/api/v1/interacties", {"organisatie": w["organisation"].pk, "kanaal": "telefoongesprek",
+                                "plaatsgevondenOp": TOMORROW.isoformat(), "onderwerp": "Gebeld"}, format="json"),
+        api_refused),
     Refusal(NOT_FUTURE, "admin add", lambda cast, w: interaction_admin_add(cast, w["organisation"], TOMORROW),
             admin_refused),
     Refusal(NOT_FUTURE, "admin change", lambda cast, w: admin_post(
@@ -283,8 +284,9 @@ REFUSALS = [
         f"/organisaties/{w['organisation'].pk}/contact-vastleggen/",
         interaction_web_fields(LONG_AGO, contacts=[w["stranger"].pk])), web_refused, same_message=False),
     Refusal(OWN_CONTACTS, "api", lambda cast, w: cast.api.post(
-        "/api/v1/interacties", {"organisation": w["organisation"].pk, "contacts": [w["stranger"].pk],
-                                "channel": "call", "occurredAt": LONG_AGO.isoformat(), "subject": "Gebeld"},
+        "/api/v1/interacties", {"organisatie": w["organisation"].pk, "contactpersonen": [w["stranger"].pk],
+                                "kanaal": "telefoongesprek", "plaatsgevondenOp": LONG_AGO.isoformat(),
+                                "onderwerp": "Gebeld"},
         format="json"), api_refused),
     Refusal(OWN_CONTACTS, "admin add", lambda cast, w: interaction_admin_add(
         cast, w["organisation"], LONG_AGO, contacts=[w["stranger"]]), admin_refused),
@@ -295,7 +297,7 @@ REFUSALS = [
     Refusal(KVK, "web", lambda cast, w: cast.web.post(
         "/organisaties/nieuw/", organisation_web_fields(kvk_number="1234")), web_refused),
     Refusal(KVK, "api", lambda cast, w: cast.api.post(
-        "/api/v1/organisaties", {"name": "Gemeente Ede", "kind": "municipality", "kvkNumber": "1234"},
+        "/api/v1/organisaties", {"naam": "Gemeente Ede", "soort": "gemeente", "kvkNummer": "1234"},
         format="json"), api_refused),
     Refusal(KVK, "admin", lambda cast, w: organisation_admin_add(cast, kvk_number="1234"), admin_refused),
     Refusal(KVK, "import", lambda cast, w: admin_import(
@@ -304,9 +306,9 @@ REFUSALS = [
     # The web form shows a liaison officer the owner field disabled, so a posted owner is ignored
     # (tests/stakeholders/test_ownership.py); every other door refuses it in the service's words.
     Refusal(OWNER, "api change", lambda cast, w: cast.api.patch(
-        f"/api/v1/organisaties/{w['organisation'].pk}", {"owner": "officer"}, format="json"), api_refused),
+        f"/api/v1/organisaties/{w['organisation'].pk}", {"relatiebeheerder": "officer"}, format="json"), api_refused),
     Refusal(OWNER, "api add", lambda cast, w: cast.api.post(
-        "/api/v1/organisaties", {"name": "Gemeente Ede", "kind": "municipality", "owner": "colleague"},
+        "/api/v1/organisaties", {"naam": "Gemeente Ede", "soort": "gemeente", "relatiebeheerder": "colleague"},
         format="json"), api_refused),
     Refusal(OWNER, "admin change", lambda cast, w: admin_post(
         w["admin"], f"/admin/stakeholders/organisation/{w['organisation'].pk}/change/", {"owner": cast.officer.pk}),
@@ -485,8 +487,8 @@ CONSEQUENCES = [
             "/organisaties/nieuw/", organisation_web_fields(tier=Tier.objects.get(code="regular").pk,
                                                             owner=cast.officer.pk))),
         ("api", lambda cast, w: cast.api.post(
-            "/api/v1/organisaties", {"name": "Gemeente Ede", "kind": "municipality", "tier": "regular",
-                                     "owner": "officer"}, format="json")),
+            "/api/v1/organisaties", {"naam": "Gemeente Ede", "soort": "gemeente", "prioriteit": "regular",
+                                     "relatiebeheerder": "officer"}, format="json")),
         ("admin", lambda cast, w: organisation_admin_add(
             cast, tier=Tier.objects.get(code="regular").pk, owner=cast.officer.pk)),
         ("import", lambda cast, w: admin_import(cast.admin, "organisation", CREATE_CSV)),
@@ -497,7 +499,7 @@ CONSEQUENCES = [
             f"/organisaties/{w['organisation'].pk}/bewerken/",
             organisation_web_fields(tier=w["organisation"].tier_id, owner=cast.officer.pk))),
         ("api", lambda cast, w: cast.coordinator_api.patch(
-            f"/api/v1/organisaties/{w['organisation'].pk}", {"owner": "officer"}, format="json")),
+            f"/api/v1/organisaties/{w['organisation'].pk}", {"relatiebeheerder": "officer"}, format="json")),
         ("admin", lambda cast, w: admin_post(
             cast.admin, f"/admin/stakeholders/organisation/{w['organisation'].pk}/change/",
             {"owner": cast.officer.pk})),
@@ -508,8 +510,9 @@ CONSEQUENCES = [
     Consequence(LOGGED, "web", lambda cast, w: cast.web.post(
         f"/organisaties/{w['organisation'].pk}/contact-vastleggen/", interaction_web_fields(timezone.now()))),
     Consequence(LOGGED, "api", lambda cast, w: cast.api.post(
-        "/api/v1/interacties", {"organisation": w["organisation"].pk, "channel": "call",
-                                "occurredAt": timezone.now().isoformat(), "subject": "Gebeld"}, format="json")),
+        "/api/v1/interacties", {"organisatie": w["organisation"].pk, "kanaal": "telefoongesprek",
+                                "plaatsgevondenOp": timezone.now().isoformat(), "onderwerp": "Gebeld"},
+        format="json")),
     Consequence(LOGGED, "admin", lambda cast, w: interaction_admin_add(cast, w["organisation"], timezone.now())),
     Consequence(MOVED, "admin", lambda cast, w: admin_post(
         cast.admin, f"/admin/stakeholders/interaction/{w['interaction'].pk}/change/", {"organisation": w["to"].pk})),

@@ -86,7 +86,7 @@ def test_a_digest_lists_the_25_most_overdue_with_the_total_and_a_link_to_all_of_
     names = [f"Overdue {days:02d}" for days in range(30)]
     assert listed(digest, [*names, "Due tomorrow"]) == names[::-1][:25]
     assert "25 van 30" in digest.body_text and "25 van 30" in digest.body_html  # the officer reads Dutch
-    more = re.search(r"https?://\S+outreach=overdue\S*", digest.body_text).group(0)
+    more = re.search(r"https?://\S+contactplanning=teLaat\S*", digest.body_text).group(0)
     client.force_login(liaison_officer)
     page = client.get(more.removeprefix(settings.SITE_URL))
     assert [organisation.name for organisation in page.context["page"]][:25] == names[::-1][:25]

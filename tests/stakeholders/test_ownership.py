@@ -40,14 +40,14 @@ def signed_in(user) -> SignedInClient:
 
 
 def reads_the_secret(attacker, organisation) -> bool:
-    interactions = token_client(attacker).get("/api/v1/interacties", {"organisation": organisation.pk})
+    interactions = token_client(attacker).get("/api/v1/interacties", {"organisatie": organisation.pk})
     page = signed_in(attacker).get(f"/organisaties/{organisation.pk}/")
     return SECRET in interactions.content.decode() or SECRET in page.content.decode()
 
 
 def test_an_officer_who_patches_the_owner_to_themselves_through_the_api_is_refused(attacker, organisation):
     response = token_client(attacker).patch(
-        f"/api/v1/organisaties/{organisation.pk}", {"owner": "attacker"}, format="json"
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": "attacker"}, format="json"
     )
 
     assert response.status_code == 400
@@ -62,7 +62,7 @@ def test_an_officer_cannot_take_an_unowned_organisation_either(attacker, liaison
     InteractionFactory(organisation=organisation, logged_by=liaison_officer, subject=SECRET, confidential=True)
 
     response = token_client(attacker).patch(
-        f"/api/v1/organisaties/{organisation.pk}", {"owner": "attacker"}, format="json"
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": "attacker"}, format="json"
     )
 
     assert response.status_code == 400
@@ -72,7 +72,9 @@ def test_an_officer_cannot_take_an_unowned_organisation_either(attacker, liaison
 
 def test_an_officer_cannot_give_a_new_organisation_to_a_colleague(attacker, liaison_officer):
     response = token_client(attacker).post(
-        "/api/v1/organisaties", {"name": "Stichting Terug", "kind": "ngo", "owner": "officer"}, format="json"
+        "/api/v1/organisaties",
+        {"naam": "Stichting Terug", "soort": "ngo", "relatiebeheerder": "officer"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -81,7 +83,9 @@ def test_an_officer_cannot_give_a_new_organisation_to_a_colleague(attacker, liai
 
 def test_an_officer_may_take_a_new_organisation_of_their_own(attacker):
     response = token_client(attacker).post(
-        "/api/v1/organisaties", {"name": "Stichting Terug", "kind": "ngo", "owner": "attacker"}, format="json"
+        "/api/v1/organisaties",
+        {"naam": "Stichting Terug", "soort": "ngo", "relatiebeheerder": "attacker"},
+        format="json",
     )
 
     assert response.status_code == 201
@@ -148,7 +152,7 @@ def test_a_coordinator_hands_an_organisation_over_and_both_officers_are_told(coo
     successor = UserFactory(username="successor", role=roles.LIAISON_OFFICERS)
 
     response = token_client(coordinator).patch(
-        f"/api/v1/organisaties/{organisation.pk}", {"owner": "successor"}, format="json"
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": "successor"}, format="json"
     )
 
     assert response.status_code == 200
@@ -167,7 +171,9 @@ def test_the_previous_officer_is_told_in_their_own_language(coordinator, organis
     preferences.language = "en"
     preferences.save()
 
-    token_client(coordinator).patch(f"/api/v1/organisaties/{organisation.pk}", {"owner": None}, format="json")
+    token_client(coordinator).patch(
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": None}, format="json"
+    )
 
     farewell = OutboxMessage.objects.get(kind=MailKind.OWNER_UNASSIGNED)
     assert farewell.subject == f"You are no longer the liaison officer of {organisation.name}"
@@ -175,7 +181,9 @@ def test_the_previous_officer_is_told_in_their_own_language(coordinator, organis
 
 
 def test_the_previous_officer_is_told_in_dutch_by_default(coordinator, organisation):
-    token_client(coordinator).patch(f"/api/v1/organisaties/{organisation.pk}", {"owner": None}, format="json")
+    token_client(coordinator).patch(
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": None}, format="json"
+    )
 
     farewell = OutboxMessage.objects.get(kind=MailKind.OWNER_UNASSIGNED)
     assert farewell.subject == f"U bent niet langer relatiebeheerder van {organisation.name}"

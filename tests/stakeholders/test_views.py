@@ -48,7 +48,14 @@ def busy_organisations(count: int, *, owner) -> list[Organisation]:
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/organisaties/", "/organisaties/?sort=-nextContactDueOn", "/contactpersonen/", "/kaart/", "/enquetes/"],
+    [
+        "/",
+        "/organisaties/",
+        "/organisaties/?sorteer=-volgendContactUiterlijkOp",
+        "/contactpersonen/",
+        "/kaart/",
+        "/enquetes/",
+    ],
 )
 def test_list_pages_cost_the_same_queries_for_two_or_twenty_rows(client, liaison_officer, url):
     client.force_login(liaison_officer)
@@ -191,10 +198,10 @@ def test_a_new_owner_of_an_organisation_edited_in_the_ui_is_told(client, coordin
 def test_an_invalid_filter_is_shown_beside_its_field_and_the_page_still_answers(client, reader):
     client.force_login(reader)
 
-    response = client.get("/organisaties/?kind=nonsense&sort=,")
+    response = client.get("/organisaties/?soort=nonsense&sorteer=,")
 
     assert response.status_code == 200
-    assert 'id="id_kind_error"' in response.content.decode()
+    assert 'id="id_soort_error"' in response.content.decode()
 
 
 EDIT_URLS = [
@@ -306,3 +313,30 @@ def test_an_erased_person_cannot_be_edited_back(client, coordinator):
     assert response.status_code == 200
     contact.refresh_from_db()
     assert (contact.first_name, contact.email) == ("", "")
+
+
+def test_completing_a_follow_up_says_so(client, liaison_officer):
+    client.force_login(liaison_officer)
+    follow_up = FollowUpActionFactory(assignee=liaison_officer, description="Cijfers opvragen")
+
+    response = client.post(f"/vervolgacties/{follow_up.pk}/afronden/", {"next": "/"}, follow=True)
+
+    assert "Vervolgactie afgerond: Cijfers opvragen" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "labels"),
+    [
+        ("/organisaties/", ["prioriteit", "relatiebeheerder"]),
+        ("/kaart/", ["prioriteit", "relatiebeheerder"]),
+        ("/contactpersonen/", ["relatiebeheerder"]),
+    ],
+)
+def test_the_pickers_of_the_list_filters_read_as_words_not_codes(client, reader, url, labels):
+    client.force_login(reader)
+
+    page = client.get(url).content.decode()
+
+    for label in labels:
+        assert f">{label.capitalize()}</label>" in page or f">{label}</label>" in page
+    assert "(code)" not in page and "(gebruikersnaam)" not in page

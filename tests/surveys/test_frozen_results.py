@@ -77,12 +77,12 @@ def test_the_page_csv_and_api_read_the_stored_figures(client, researcher, reader
     frozen.save()
 
     client.force_login(researcher)
-    assert "4.21" in client.get(f"/enquetes/{survey_round.pk}/resultaten/").content.decode().replace(",", ".")
+    assert "gemiddelde 4,2," in client.get(f"/enquetes/{survey_round.pk}/resultaten/").content.decode()
     rows = list(csv.reader(io.StringIO(client.get(f"/enquetes/{survey_round.pk}/resultaten.csv").content.decode()),
                            delimiter=";"))  # fmt: skip
-    assert any(row[0] == "overall_grade" and "4.21" in row for row in rows)
+    assert any(row[0] == "overall_grade" and "4,21" in row for row in rows)
     results = token_client(reader, read_only=True).get(f"/api/v1/enquete-rondes/{survey_round.pk}/resultaten").json()
-    assert next(q for q in results["questions"] if q["code"] == "overall_grade")["overall"]["mean"] == 4.21
+    assert next(q for q in results["vragen"] if q["code"] == "overall_grade")["totaal"]["gemiddelde"] == 4.21
 
 
 def test_the_results_page_of_a_closed_round_costs_the_same_few_queries_for_few_and_many_responses(client, researcher):
@@ -113,15 +113,18 @@ def test_open_answers_come_fifty_a_page_in_one_order_drawn_at_the_close(client, 
     assert (wishes.open_answer_count, wishes.open_answer_pages, len(wishes.open_answers)) == (120, 3, 50)
     api = token_client(reader, read_only=True)
     pages = [api.get(f"/api/v1/enquete-rondes/{survey_round.pk}/open-antwoorden/wishes?pagina={n}") for n in (1, 2, 3)]
-    answers = [answer for page in pages for answer in page.json()["answers"]]
-    assert [len(page.json()["answers"]) for page in pages] == [50, 50, 20]
+    answers = [answer for page in pages for answer in page.json()["antwoorden"]]
+    assert [len(page.json()["antwoorden"]) for page in pages] == [50, 50, 20]
+    assert {key: pages[2].json()[key] for key in ("vraag", "aantal", "pagina", "paginas")} == {
+        "vraag": "wishes", "aantal": 120, "pagina": 3, "paginas": 3,
+    }  # fmt: skip
     assert sorted(answers) == sorted(f"Antwoord {index}" for index in range(120))
-    assert pages[0].json()["answers"] == wishes.open_answers
+    assert pages[0].json()["antwoorden"] == wishes.open_answers
     assert api.get(f"/api/v1/enquete-rondes/{survey_round.pk}/open-antwoorden/wishes?pagina=4").status_code == 404
     assert api.get(f"/api/v1/enquete-rondes/{survey_round.pk}/open-antwoorden/wishes?pagina=x").status_code == 400
     results = api.get(f"/api/v1/enquete-rondes/{survey_round.pk}/resultaten").json()
-    listed = next(q for q in results["questions"] if q["code"] == "wishes")
-    assert (listed["openAnswerCount"], len(listed["openAnswers"])) == (120, 50)
+    listed = next(q for q in results["vragen"] if q["code"] == "wishes")
+    assert (listed["soort"], listed["aantalOpenAntwoorden"], len(listed["openAntwoorden"])) == ("openTekst", 120, 50)
 
     client.force_login(researcher)
     page = client.get(f"/enquetes/{survey_round.pk}/resultaten/?pagina-wishes=3").content.decode()
@@ -137,7 +140,7 @@ def test_open_answers_of_a_question_under_the_minimum_stay_hidden_on_every_page(
 
     assert not OpenAnswerPosition.objects.filter(round=few).exists()
     page = token_client(reader, read_only=True).get(f"/api/v1/enquete-rondes/{few.pk}/open-antwoorden/wishes")
-    assert page.json() == {"question": "wishes", "count": 0, "page": 1, "pages": 0, "answers": []}
+    assert page.json() == {"vraag": "wishes", "aantal": 0, "pagina": 1, "paginas": 0, "antwoorden": []}
     result = next(q for q in round_results_read(survey_round=few).questions if q.question == wishes)
     assert result.overall.suppressed and result.open_answers == []
 

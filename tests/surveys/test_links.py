@@ -165,7 +165,7 @@ def test_admin_refuses_a_target_the_contact_filters_do_not_understand(admin_clie
             "opens_at_1": "09:00",
             "closes_at_0": "2026-12-31",
             "closes_at_1": "17:00",
-            "target_filter": '{"kind": "gemeenten"}',
+            "target_filter": '{"soort": "gemeenten"}',
             "reminder_after_days": 7,
             "max_reminders": 2,
             "min_group_size": 5,

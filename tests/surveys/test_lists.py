@@ -21,9 +21,9 @@ def test_the_api_list_of_rounds_costs_the_same_queries_for_two_or_twenty(reader)
     api = token_client(reader, read_only=True)
     SurveyRoundFactory.create_batch(2)
     api.get("/api/v1/enquete-rondes")  # a first call stamps the token and caches its permissions
-    two = queries(lambda: api.get("/api/v1/enquete-rondes?pageSize=50"))
+    two = queries(lambda: api.get("/api/v1/enquete-rondes?paginaGrootte=50"))
     SurveyRoundFactory.create_batch(18)
-    assert queries(lambda: api.get("/api/v1/enquete-rondes?pageSize=50")) == two
+    assert queries(lambda: api.get("/api/v1/enquete-rondes?paginaGrootte=50")) == two
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_with_redis_down_the_web_still_saves_and_queues_and_the_backlog_drains_l
     private_redis.stop()
 
     response = token_client(coordinator, read_only=False).patch(
-        f"/api/v1/organisaties/{organisation.pk}", {"owner": liaison_officer.username}, format="json"
+        f"/api/v1/organisaties/{organisation.pk}", {"relatiebeheerder": liaison_officer.username}, format="json"
     )
 
     assert response.status_code == 200, response.content

@@ -31,7 +31,7 @@ def test_a_round_invites_once_reminds_only_who_did_not_answer_and_its_links_die_
     survey_round = SurveyRoundFactory(
         status="scheduled",
         opens_at=timezone.now() - timedelta(minutes=1),
-        target_filter={"kind": "ngo"},
+        target_filter={"soort": "ngo"},
         reminder_after_days=3,
         max_reminders=1,
     )
