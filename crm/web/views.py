@@ -22,11 +22,9 @@ def allowed(*permissions: str):
     return decorator
 
 
-def filtered_page(
-    request, *, filterset_class, queryset, page_size: int | None = PAGE_SIZE, widgets: dict | None = None
-) -> tuple:
-    """A list page's filter form (the API's own FilterSet) and the requested page of its results (all of them
-    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from.
+def filtered_list(request, *, filterset_class, queryset, widgets: dict | None = None) -> tuple:
+    """A list page's filter form (the API's own FilterSet) and every row it selects, in its order. `widgets` replaces
+    a filter's widget on the page, e.g. a list to pick from.
 
     An invalid filter value shows its error beside the field and leaves that filter out, as a form would.
     """
@@ -42,6 +40,14 @@ def filtered_page(
         results = queryset.none()
     widgets_style(filterset.form)
     widgets_mark_invalid(filterset.form)
+    return filterset, results
+
+
+def filtered_page(
+    request, *, filterset_class, queryset, page_size: int | None = PAGE_SIZE, widgets: dict | None = None
+) -> tuple:
+    """filtered_list, and the requested page of its results (all of them without a page size)."""
+    filterset, results = filtered_list(request, filterset_class=filterset_class, queryset=queryset, widgets=widgets)
     page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get("page")) if page_size else results
     return filterset, page
 
