@@ -8,12 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.web.exports import Column
 
-OUTREACH_STATES = {
-    "overdue": _("overdue"),
-    "due": _("due soon"),
-    "planned": _("on schedule"),
-    "none": _("no cadence"),
-}
+from .models import Channel, ContactLevel, Language, OrganisationKind, OrganisationStatus, Scope
+
+OUTREACH_STATES = [
+    ("overdue", _("overdue")),
+    ("due", _("due soon")),
+    ("planned", _("on schedule")),
+    ("none", _("no cadence")),
+]
+MAIL_STATES = [
+    ("erased", _("erased")),
+    ("opted_out", _("opted out")),
+    ("inactive", _("inactive")),
+    ("receives_mail", _("receives mail")),
+]
 
 
 def _full_name(user) -> str | None:
@@ -24,29 +32,35 @@ def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def _mail_status(contact) -> str:
-    """The contact list's "mail" column, in words."""
+def _labels(organisation) -> list[str]:
+    # Gathered in the rows' query on PostgreSQL (selectors.organisations_list(label_names=True)), else prefetched.
+    names = getattr(organisation, "label_names", None)
+    return names if names is not None else [tag.name for tag in organisation.tags.all()]
+
+
+def _mail_status(contact) -> str | None:
+    """The contact list's "mail" column (templates/stakeholders/_mail_status.html)."""
     if contact.anonymised_at:
-        return str(_("erased"))
+        return "erased"
     if contact.has_opted_out:
-        return str(_("opted out"))
+        return "opted_out"
     if not contact.is_active:
-        return str(_("inactive"))
-    return str(_("receives mail")) if contact.email else ""
+        return "inactive"
+    return "receives_mail" if contact.email else None
 
 
 ORGANISATION_COLUMNS = [
     Column(_("id"), attrgetter("pk")),
     Column(_("name"), attrgetter("name")),
-    Column(_("kind"), lambda organisation: organisation.get_kind_display()),
-    Column(_("scope"), lambda organisation: organisation.get_scope_display()),
-    Column(_("status"), lambda organisation: organisation.get_status_display()),
+    Column(_("kind"), attrgetter("kind"), labels=OrganisationKind.choices),
+    Column(_("scope"), attrgetter("scope"), labels=Scope.choices),
+    Column(_("status"), attrgetter("status"), labels=OrganisationStatus.choices),
     Column(_("liaison officer"), lambda organisation: _full_name(organisation.owner)),
     Column(_("liaison officer (user name)"), lambda organisation: _username(organisation.owner)),
     Column(_("tier"), lambda organisation: organisation.tier.name if organisation.tier else None),
-    Column(_("labels"), lambda organisation: [tag.name for tag in organisation.tags.all()]),
+    Column(_("labels"), _labels),
     Column(_("next contact due on"), attrgetter("next_contact_due_on")),
-    Column(_("outreach"), lambda organisation: str(OUTREACH_STATES[organisation.outreach_state])),
+    Column(_("outreach"), attrgetter("outreach_state"), labels=OUTREACH_STATES),
     Column(_("KvK number"), attrgetter("kvk_number")),
     Column(_("CBS municipality code"), attrgetter("cbs_municipality_code")),
 ]
@@ -59,18 +73,18 @@ CONTACT_COLUMNS = [
     Column(_("organisation id"), attrgetter("organisation_id")),
     Column(_("organisation"), attrgetter("organisation.name")),
     Column(_("function"), attrgetter("job_title")),
-    Column(_("level"), lambda contact: contact.get_level_display()),
+    Column(_("level"), attrgetter("level"), labels=ContactLevel.choices),
     Column(_("e-mail address"), attrgetter("email")),
     Column(_("phone"), attrgetter("phone")),
-    Column(_("preferred language"), lambda contact: contact.get_preferred_language_display()),
-    Column(_("mail"), _mail_status),
+    Column(_("preferred language"), attrgetter("preferred_language"), labels=Language.choices),
+    Column(_("mail"), _mail_status, labels=MAIL_STATES),
 ]
 
 # An organisation's interactions, as its timeline shows them to this reader (selectors.organisation_timeline).
 INTERACTION_COLUMNS = [
     Column(_("id"), attrgetter("pk")),
     Column(_("when"), attrgetter("occurred_at")),
-    Column(_("channel"), lambda interaction: interaction.get_channel_display()),
+    Column(_("channel"), attrgetter("channel"), labels=Channel.choices),
     Column(_("subject"), attrgetter("subject")),
     Column(_("notes"), attrgetter("notes")),
     Column(_("confidential"), attrgetter("confidential")),

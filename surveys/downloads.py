@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.web.exports import Column
 
+from .models import RoundStatus
+
 ROUND_COLUMNS = [
     Column(_("id"), attrgetter("pk")),
     Column(_("round"), attrgetter("name")),
     Column(_("questionnaire"), lambda survey_round: str(survey_round.questionnaire)),
-    Column(_("status"), lambda survey_round: survey_round.get_status_display()),
+    Column(_("status"), attrgetter("status"), labels=RoundStatus.choices),
     Column(_("opens at"), attrgetter("opens_at")),
     Column(_("closes at"), attrgetter("closes_at")),
     Column(_("invitations"), attrgetter("invitation_count")),

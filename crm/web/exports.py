@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,10 +48,21 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 @dataclass(frozen=True)
 class Column:
     """One column of a list's download: its header (translated when the file is written) and its cell for a row: text,
-    a number, a date or date-time, yes/no, or None for an empty cell."""
+    a number, a date or date-time, yes/no, or None for an empty cell. When the cells are codes (a field's choices),
+    `labels` names them: the file shows the label in the reader's language."""
 
     header: str
     value: Callable[[Any], Any]
+    labels: Iterable[tuple[Any, str]] = ()
+
+    def reader(self) -> Callable[[Any], Any]:
+        """The cell of a row, labels translated once for the whole file: per row, as get_FOO_display() does, they
+        took a third of a download's time."""
+        if not self.labels:
+            return self.value
+        labels = {code: str(label) for code, label in self.labels}
+        value = self.value
+        return lambda row: labels.get(code, code) if (code := value(row)) is not None else None
 
 
 def download_format(request) -> str | None:
@@ -68,13 +79,14 @@ def list_download(request, *, rows: QuerySet, columns: Sequence[Column], title: 
     # The language is settled now: the file is written after the view has returned, while it streams.
     language = translation.get_language() or "nl"
     headers = [str(column.header) for column in columns]
+    readers = [column.reader() for column in columns]
     yes_no = (_("yes"), _("no"))
     if file_format == CSV:
         delimiter = ";" if language.startswith("nl") else ","
-        content = _csv_lines(rows, columns, headers=headers, delimiter=delimiter, yes_no=yes_no, language=language)
+        content = _csv_lines(rows, readers, headers=headers, delimiter=delimiter, yes_no=yes_no, language=language)
         response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     else:
-        sheet = _xlsx_parts(rows, columns, headers=headers, sheet_name=title, yes_no=yes_no, language=language)
+        sheet = _xlsx_parts(rows, readers, headers=headers, sheet_name=title, yes_no=yes_no, language=language)
         response = StreamingHttpResponse(sheet, content_type=XLSX_CONTENT_TYPE)
     filename = f"{slugify(title)}-{timezone.localdate().isoformat()}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -106,7 +118,7 @@ def _taken(buffer: io.StringIO) -> str:
     return text
 
 
-def _csv_lines(rows: QuerySet, columns: Sequence[Column], *, headers, delimiter, yes_no, language) -> Iterator[str]:
+def _csv_lines(rows: QuerySet, readers: list[Callable], *, headers, delimiter, yes_no, language) -> Iterator[str]:
     with translation.override(language):
         buffer = io.StringIO()
         buffer.write(BYTE_ORDER_MARK)
@@ -114,7 +126,7 @@ def _csv_lines(rows: QuerySet, columns: Sequence[Column], *, headers, delimiter,
         writer.writerow([csv_safe(header) for header in headers])
         yield _taken(buffer)
         for number, row in enumerate(rows.iterator(chunk_size=CHUNK_ROWS), start=1):
-            writer.writerow([_csv_cell(column.value(row), yes_no) for column in columns])
+            writer.writerow([_csv_cell(read(row), yes_no) for read in readers])
             if number % CSV_WRITE_ROWS == 0:
                 yield _taken(buffer)
         yield _taken(buffer)
@@ -190,8 +202,9 @@ def _column_letters(count: int) -> list[str]:
 
 
 def _text_cell(reference: str, text: str, style: str = "") -> str:
+    text = _NOT_IN_XML.sub("", text)[:_CELL_TEXT_LIMIT]
     # A carriage return as a reference: XML readers turn a literal one into a line feed.
-    text = escape(_NOT_IN_XML.sub("", text)[:_CELL_TEXT_LIMIT], {"\r": "&#13;"})
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     return f'<c r="{reference}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -240,8 +253,8 @@ class _Outbox(io.RawIOBase):
         return data
 
 
-def _xlsx_parts(rows: QuerySet, columns: Sequence[Column], *, headers, sheet_name, yes_no, language) -> Iterator[bytes]:
-    letters = _column_letters(len(columns))
+def _xlsx_parts(rows: QuerySet, readers: list[Callable], *, headers, sheet_name, yes_no, language) -> Iterator[bytes]:
+    letters = _column_letters(len(readers))
     outbox = _Outbox()
     with translation.override(language), zipfile.ZipFile(outbox, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -257,8 +270,8 @@ def _xlsx_parts(rows: QuerySet, columns: Sequence[Column], *, headers, sheet_nam
             sheet.write(f'{_SHEET_START}<row r="1">{header_cells}</row>'.encode())
             for number, row in enumerate(rows.iterator(chunk_size=CHUNK_ROWS), start=2):
                 cells = "".join(
-                    _xlsx_cell(f"{letter}{number}", column.value(row), yes_no)
-                    for letter, column in zip(letters, columns, strict=True)
+                    _xlsx_cell(f"{letter}{number}", read(row), yes_no)
+                    for letter, read in zip(letters, readers, strict=True)
                 )
                 sheet.write(f'<row r="{number}">{cells}</row>'.encode())
                 if len(outbox.pending) >= XLSX_WRITE_BYTES:

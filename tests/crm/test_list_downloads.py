@@ -133,6 +133,7 @@ def test_english_readers_get_english_headers_and_commas(client, liaison_officer,
     assert text.startswith(BOM + '"id","name","kind"')
     header, *rows = csv_rows(content, delimiter=",")
     assert header[5] == "liaison officer" and len(rows) == 35
+    assert {row[2] for row in rows} == {"municipality", "NGO"}  # the kinds' labels, in English
 
 
 def test_dutch_readers_get_semicolons_and_every_cell_quoted(client, liaison_officer, municipalities):
@@ -141,6 +142,7 @@ def test_dutch_readers_get_semicolons_and_every_cell_quoted(client, liaison_offi
     first_line = content.decode().split("\r\n", 1)[0]
     assert first_line.startswith(BOM + '"id";"naam";"soort";')
     assert all(cell.startswith('"') and cell.endswith('"') for cell in first_line.removeprefix(BOM).split(";"))
+    assert {row[2] for row in csv_rows(content)[1:]} == {"gemeente", "ngo"}  # the kinds' labels, in Dutch
 
 
 def test_a_separator_quote_or_line_break_stays_inside_its_cell(client, liaison_officer):
