@@ -11,9 +11,10 @@ costs the same number of queries for ten rows as for ten thousand, and a worker 
 CSV: UTF-8 with a byte order mark (so Excel reads it as UTF-8), `;` between cells in Dutch and `,` in English (what
 a spreadsheet in that language splits on), every cell quoted, formula prefixes neutralised (crm/spreadsheet.py).
 
-Excel: the workbook is written as XML straight into a streamed zip archive. openpyxl's write-only workbook needed
-39 s for 100,000 rows on this machine and sends nothing before it is done; this writer sends as it goes. Text is
-written as text cells, never as formulas, so a cell starting with `=` is shown and not evaluated, and keeps its value.
+Excel: the workbook is written as XML straight into a streamed zip archive. openpyxl (installed for admin's import)
+took 39 s for a write-only workbook of 100,000 rows here and sends nothing until the whole file is written; this
+writer sends as it goes. Text is written as text cells, never as formulas, so a cell starting with `=` is shown and
+not evaluated, and keeps its value.
 """
 
 import csv
@@ -88,7 +89,7 @@ def list_download(request, *, rows: QuerySet, columns: Sequence[Column], title: 
     else:
         sheet = _xlsx_parts(rows, readers, headers=headers, sheet_name=title, yes_no=yes_no, language=language)
         response = StreamingHttpResponse(sheet, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{slugify(title)}-{timezone.localdate().isoformat()}.{file_format}"
+    filename = f"{slugify(title) or 'download'}-{timezone.localdate().isoformat()}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A list of today's data, for this user only.
     response["Cache-Control"] = "private, no-store"
@@ -100,6 +101,8 @@ def _local(moment: datetime) -> datetime:
 
 
 def _csv_cell(value, yes_no: tuple[str, str]):
+    if type(value) is str:  # most cells: checked first, as this runs for every cell
+        return csv_safe(value)
     if value is None:
         return ""
     if isinstance(value, bool):
