@@ -229,7 +229,12 @@ def _xlsx_cell(reference: str, value, yes_no: tuple[str, str]) -> str:
 
 
 def _workbook(sheet_name: str) -> str:
-    name = escape(re.sub(r"[\[\]:*?/\\]", " ", sheet_name)[:_SHEET_NAME_LIMIT], {'"': "&quot;"})
+    # A sheet's name holds none of []:*?/\, no more than 31 characters, and does not start or end with an apostrophe.
+    name = (
+        re.sub(r"[\[\]:*?/\\]", " ", _NOT_IN_XML.sub("", sheet_name)).strip(" '")[:_SHEET_NAME_LIMIT].rstrip(" '")
+        or "1"
+    )
+    name = escape(name, {'"': "&quot;"})
     return (
         f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONS}">'
         f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'

@@ -275,6 +275,16 @@ def test_the_people_of_a_round_download_is_recorded(client, researcher):
     assert AccessRecord.objects.get().persons == 3
 
 
+def test_a_round_with_a_long_name_full_of_odd_characters_still_makes_a_workbook(client, researcher):
+    survey_round = SurveyRoundFactory(name="'Ronde 2026/2027: [voorjaar] *met* een heel lange naam?'")
+    InvitationFactory(round=survey_round)
+
+    response, content = download(signed_in(client, researcher), f"/enquetes/{survey_round.pk}/", "xlsx")
+
+    assert load_workbook(io.BytesIO(content)).active.title == "Ronde 2026 2027   voorjaar   me"
+    assert response["Content-Disposition"].startswith('attachment; filename="ronde-20262027-voorjaar-met-een-heel')
+
+
 def test_an_organisation_download_names_no_contact_person_and_is_not_recorded(client, liaison_officer, municipalities):
     download(signed_in(client, liaison_officer), "/organisaties/", "csv")
 
