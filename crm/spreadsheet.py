@@ -5,7 +5,7 @@ leaves every `;` in a value unquoted, and the spreadsheet starts a new cell ther
 (`Stichting;=HYPERLINK(…)`). So every CSV (the API's lists, survey results, admin's export) puts `;` between cells
 and quotes every cell (csv.QUOTE_ALL): a separator, quote or line break inside a value stays inside its cell, for a
 reader that splits on `;` as for one that reads the quotes. A cell that starts like a formula is neutralised apart
-(crm.api.csv.csv_safe). Imports take `;` and `,` alike.
+(csv_safe). Imports take `;` and `,` alike.
 
 Loaded by settings (EXPORT_FORMATS), so it imports nothing of Django's that needs settings.
 """
@@ -22,6 +22,19 @@ class SpreadsheetDialect(csv.excel):
 
 DIALECT = SpreadsheetDialect
 CONTENT_TYPE = "text/csv; charset=utf-8"
+# A cell that starts with one of these is a formula to a spreadsheet (tab and carriage return go before one); a
+# leading apostrophe keeps it text. Separators and quotes inside a cell are kept there by quoting.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    if type(value) is str:  # most cells: checked first, as this runs for every cell of an export
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 class SpreadsheetCSV(CSV):

@@ -175,6 +175,11 @@ def contact_interactions(*, contact: Contact, user) -> QuerySet[Interaction]:
     return interactions_list(user=user).filter(contacts=contact).order_by("-occurred_at", "-id")
 
 
+def contacts_in(*, interactions: QuerySet[Interaction]) -> QuerySet[Contact]:
+    """The contact persons who took part in these interactions, each once."""
+    return Contact.objects.filter(interactions__in=interactions.order_by().values("pk")).distinct()
+
+
 def relations_among(*, organisations: QuerySet[Organisation]) -> QuerySet[OrganisationRelation]:
     """The current relations whose both ends are among these organisations: the edges of the network graph."""
     ids = organisations.order_by().values("id")

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.templatetags.people import person
+from crm.web.exports import download_format, list_download
 from crm.web.forms import errors_to_form
-from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page, safe_next
+from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_list, filtered_page, safe_next
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
+from . import downloads, selectors, services, wire
 from . import map as stakeholder_map
-from . import selectors, services, wire
 from .filters import ContactFilterSet, OrganisationFilterSet
 from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
 from .models import FollowUpAction, Organisation, OrganisationStatus
@@ -67,19 +68,33 @@ def _picker_labels() -> dict:
 
 @allowed("stakeholders.view_organisation")
 def organisation_list(request):
-    filterset, page = filtered_page(
+    """The organisations the filters select, a page at a time, or all of them as a download (`?format=`)."""
+    downloading = download_format(request) is not None
+    filterset, organisations = filtered_list(
         request,
         filterset_class=OrganisationFilterSet,
-        queryset=selectors.organisations_list().order_by("name", "id"),
+        # A download takes the labels' names in the rows' query: no prefetch per chunk.
+        queryset=selectors.organisations_list(label_names=downloading).order_by("name", "id"),
         widgets={"prioriteit": _tier_picker(), "relatiebeheerder": _officer_picker()},
         labels=_picker_labels(),
     )
+    if downloading:
+        return list_download(
+            request, rows=organisations, columns=downloads.ORGANISATION_COLUMNS, title=_("Organisations")
+        )
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get(PAGE))
     return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
 
 
 @allowed("stakeholders.view_organisation")
 def organisation_detail(request, pk):
     organisation = get_object_or_404(selectors.organisation_detail(), pk=pk)
+    timeline = selectors.organisation_timeline(organisation=organisation, user=request.user)
+    if download_format(request):
+        # The timeline as a file: every interaction this reader may see, with the contact persons who took part.
+        access_list_record(request=request, persons=selectors.contacts_in(interactions=timeline).count())
+        title = _("Interactions with %(organisation)s") % {"organisation": organisation.name}
+        return list_download(request, rows=timeline, columns=downloads.INTERACTION_COLUMNS, title=title)
     contacts = list(organisation.contacts.order_by("last_name", "first_name", "id"))
     if contacts:
         # The page lists its contact persons: a list of their data, recorded.
@@ -90,9 +105,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "contacts": contacts,
-            "timeline": Paginator(
-                selectors.organisation_timeline(organisation=organisation, user=request.user), PAGE_SIZE
-            ).get_page(request.GET.get(PAGE)),
+            "timeline": Paginator(timeline, PAGE_SIZE).get_page(request.GET.get(PAGE)),
             "follow_ups": selectors.follow_ups_open(user=request.user, organisation=organisation),
             "relations": selectors.organisation_relations(organisation=organisation),
             "panels": organisation_panels(request=request, organisation=organisation),
@@ -194,13 +207,19 @@ def follow_up_complete(request, pk):
 
 @allowed("stakeholders.view_contact")
 def contact_list(request):
-    filterset, page = filtered_page(
+    """The contact persons the filters select, a page at a time, or all of them as a download (`?format=`)."""
+    filterset, contacts = filtered_list(
         request,
         filterset_class=ContactFilterSet,
         queryset=selectors.contacts_list().order_by("last_name", "id"),
         widgets={"relatiebeheerder": _officer_picker()},
         labels={"relatiebeheerder": _("liaison officer")},
     )
+    if download_format(request):
+        # Every person the filter found: one access record with the filter and how many, before the file goes.
+        access_list_record(request=request, persons=contacts.count())
+        return list_download(request, rows=contacts, columns=downloads.CONTACT_COLUMNS, title=_("Contacts"))
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get(PAGE))
     # A page of contact persons, whatever the filter found: one access record with the filter and how many.
     access_list_record(request=request, persons=len(page.object_list))
     return render(request, "stakeholders/contact_list.html", {"filter": filterset, "page": page})

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.api.csv import csv_safe
 from crm.spreadsheet import DIALECT
 from crm.web.client import client_address
-from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page
+from crm.web.exports import download_format, list_download
+from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_list
 from privacy.audit import access_list_record
 from stakeholders.models import Contact
 
-from . import selectors, services
+from . import downloads, selectors, services
 from .filters import RoundTargetFilterSet, SurveyRoundFilterSet
 from .forms import AnswerForm
 from .models import Invitation, RoundStatus, SurveyRound
@@ -140,11 +141,14 @@ def interview(request, invitation_id):
 
 @allowed("surveys.view_surveyround")
 def round_list(request):
-    filterset, page = filtered_page(
+    filterset, rounds = filtered_list(
         request,
         filterset_class=SurveyRoundFilterSet,
         queryset=selectors.survey_rounds_list().order_by("-opens_at", "-id"),
     )
+    if download_format(request):
+        return list_download(request, rows=rounds, columns=downloads.ROUND_COLUMNS, title=_("Survey rounds"))
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get(PAGE))
     return render(request, "surveys/round_list.html", {"filter": filterset, "page": page})
 
 
@@ -160,9 +164,13 @@ def round_detail(request, round_id):
     }
     if request.user.has_perm("surveys.view_invitation"):
         if survey_round.status in (RoundStatus.DRAFT, RoundStatus.SCHEDULED):
-            people = selectors.round_targets(survey_round=survey_round)
+            people, columns = selectors.round_targets(survey_round=survey_round), downloads.TARGET_COLUMNS
         else:
-            people = selectors.round_invitations(survey_round=survey_round)
+            people, columns = selectors.round_invitations(survey_round=survey_round), downloads.INVITATION_COLUMNS
+        if download_format(request):
+            # Every person of the list, in a file: one access record with how many, before the file goes.
+            access_list_record(request=request, persons=people.count())
+            return list_download(request, rows=people, columns=columns, title=survey_round.name)
         context["page"] = page = Paginator(people, PAGE_SIZE).get_page(request.GET.get(PAGE))
         # The page names contact persons and their organisations: a list of their data, recorded.
         access_list_record(request=request, persons=len(page.object_list))

@@ -12,7 +12,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import Serializer
 
-from crm.spreadsheet import CONTENT_TYPE, DIALECT
+from crm.spreadsheet import CONTENT_TYPE, DIALECT, csv_safe
 
 from .rows import RowEncoder, fast_datetimes
 from .wire import camel
@@ -36,21 +36,8 @@ class CsvRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-# A cell that starts with one of these is a formula to a spreadsheet (tab and carriage return go before one); a
-# leading apostrophe keeps it text. Separators and quotes inside a cell are kept there by quoting (crm/spreadsheet.py).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 2000
 CSV_WRITE_ROWS = 500
-
-
-def csv_safe(value):
-    if type(value) is str:  # most cells: checked first, as this runs for every cell of an export
-        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-    if isinstance(value, list):
-        value = ", ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _taken(buffer: io.StringIO) -> str:

@@ -24,18 +24,12 @@ def allowed(*permissions: str):
     return decorator
 
 
-def filtered_page(
-    request,
-    *,
-    filterset_class,
-    queryset,
-    page_size: int | None = PAGE_SIZE,
-    widgets: dict | None = None,
-    labels: dict | None = None,
+def filtered_list(
+    request, *, filterset_class, queryset, widgets: dict | None = None, labels: dict | None = None
 ) -> tuple:
-    """A list page's filter form (the API's own FilterSet) and the requested page of its results (all of them
-    without a page size). `widgets` replaces a filter's widget on the page, e.g. a list to pick from, and `labels`
-    its label (the API's says what to type, such as a code; a list picks by name).
+    """A list page's filter form (the API's own FilterSet) and every row it selects, in its order. `widgets` replaces
+    a filter's widget on the page, e.g. a list to pick from, and `labels` its label (the API's says what to type,
+    such as a code; a list picks by name).
 
     An invalid filter value shows its error beside the field and leaves that filter out, as a form would.
     """
@@ -53,6 +47,22 @@ def filtered_page(
         results = queryset.none()
     widgets_style(filterset.form)
     widgets_mark_invalid(filterset.form)
+    return filterset, results
+
+
+def filtered_page(
+    request,
+    *,
+    filterset_class,
+    queryset,
+    page_size: int | None = PAGE_SIZE,
+    widgets: dict | None = None,
+    labels: dict | None = None,
+) -> tuple:
+    """filtered_list, and the requested page of its results (all of them without a page size)."""
+    filterset, results = filtered_list(
+        request, filterset_class=filterset_class, queryset=queryset, widgets=widgets, labels=labels
+    )
     page: Page | QuerySet = Paginator(results, page_size).get_page(request.GET.get(PAGE)) if page_size else results
     return filterset, page
 
