@@ -126,7 +126,7 @@ def test_a_round_that_is_no_longer_a_draft_cannot_be_edited_or_retargeted(resear
     for url in (f"/enquetes/{survey_round.pk}/bewerken/", f"/enquetes/{survey_round.pk}/doelgroep/"):
         assert client.get(url)["Location"] == f"/enquetes/{survey_round.pk}/"
     client.post(f"/enquetes/{survey_round.pk}/bewerken/", setup_form(questionnaire=survey_round.questionnaire_id))
-    client.post(f"/enquetes/{survey_round.pk}/doelgroep/", {KIND: "municipality"})
+    client.post(f"/enquetes/{survey_round.pk}/doelgroep/", {KIND: "gemeente"})
 
     unchanged = SurveyRound.objects.get(pk=survey_round.pk)
     assert (unchanged.name, unchanged.target_filter, unchanged.status) == (survey_round.name, {KIND: "ngo"}, status)
@@ -174,7 +174,7 @@ def test_the_preview_counts_and_lists_only_the_invitable_contacts_the_filters_se
 def test_the_previewed_contacts_are_exactly_the_ones_invited_when_the_round_opens(researcher, network):
     survey_round = draft(opens_at=timezone.now() + timedelta(hours=1), closes_at=timezone.now() + timedelta(days=9))
     client = client_of(researcher)
-    preview = client.get(f"/enquetes/{survey_round.pk}/doelgroep/", {KIND: "ngo", LEVEL: "operational"})
+    preview = client.get(f"/enquetes/{survey_round.pk}/doelgroep/", {KIND: "ngo", LEVEL: "operationeel"})
     previewed = {contact.pk for contact in preview.context["page"]}
 
     saved = client.post(f"/enquetes/{survey_round.pk}/doelgroep/", preview.context["chosen"])
@@ -183,7 +183,7 @@ def test_the_previewed_contacts_are_exactly_the_ones_invited_when_the_round_open
 
     assert saved["Location"] == scheduled["Location"] == f"/enquetes/{survey_round.pk}/"
     survey_round.refresh_from_db()
-    assert survey_round.target_filter == {KIND: "ngo", LEVEL: "operational"}
+    assert survey_round.target_filter == {KIND: "ngo", LEVEL: "operationeel"}
     assert survey_round.status == RoundStatus.OPEN
     invited = set(Invitation.objects.filter(round=survey_round).values_list("contact_id", flat=True))
     assert invited == previewed and len(invited) == preview.context["page"].paginator.count == 3
@@ -322,7 +322,7 @@ def test_only_a_researcher_changes_rounds_the_other_roles_are_refused_and_nothin
     before = list(SurveyRound.objects.order_by("pk").values())
 
     response = getattr(client_of(request.getfixturevalue(role)), method)(
-        url.format(draft=waiting.pk, open=survey_round.pk), setup_form() | {KIND: "municipality"}
+        url.format(draft=waiting.pk, open=survey_round.pk), setup_form() | {KIND: "gemeente"}
     )
 
     assert response.status_code == 403
