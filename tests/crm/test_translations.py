@@ -128,3 +128,13 @@ def test_the_user_page_lists_permissions_in_english_in_english(admin_client, sup
     ).content.decode()
 
     assert "Stakeholders | organisation | Can add organisation" in page
+
+
+def test_celery_beats_task_form_is_dutch(admin_client):
+    page = admin_client.get(
+        reverse("admin:django_celery_beat_periodictask_add"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+
+    assert "Crontab in woorden" in page
+    assert "Taak (geregistreerd)" in page
+    assert "Crontab translation" not in page
