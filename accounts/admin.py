@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -97,3 +101,48 @@ class TranslatedStaticDeviceAdmin(OtpAdminTexts, StaticDeviceAdmin):
 for model, model_admin in [(TOTPDevice, TranslatedTOTPDeviceAdmin), (StaticDevice, TranslatedStaticDeviceAdmin)]:
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# Django stores a permission's name in English when it makes it; admin lists it in the user's language.
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action, _underscore, model_name = permission.codename.partition("_")
+    if model is not None and model_name == model._meta.model_name and action in DEFAULT_PERMISSION_NAMES:
+        name = DEFAULT_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)  # the apps' own permissions, named in their Meta with gettext
+    return f"{permission.content_type} | {name}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class PermissionsInTheUsersLanguage(admin.ModelAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.related_model is Permission:
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TranslatedGroupAdmin(PermissionsInTheUsersLanguage, GroupAdmin):
+    pass
+
+
+class TranslatedUserAdmin(PermissionsInTheUsersLanguage, UserAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, TranslatedGroupAdmin)
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), TranslatedUserAdmin)

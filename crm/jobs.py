@@ -9,7 +9,8 @@ because each claims its work or writes under a unique key.
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -57,7 +58,10 @@ def beat_schedule_install() -> None:
             schedule["crontab"], _created = crontab_schedule.objects.get_or_create(
                 **{**fields, **job.crontab}, timezone=AMSTERDAM
             )
-        periodic_task.objects.create(name=name, task=job.task, description=str(job.description), **schedule)
+        # In the admin's first language: migrate runs with translation off, which would store the English.
+        with translation.override(settings.LANGUAGE_CODE):
+            description = str(job.description)
+        periodic_task.objects.create(name=name, task=job.task, description=description, **schedule)
     # Beat notices changed rows through this marker.
     periodic_tasks_changed = apps.get_model("django_celery_beat", "PeriodicTasks")
     periodic_tasks_changed.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})

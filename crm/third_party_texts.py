@@ -27,6 +27,10 @@ def third_party_texts_translate() -> None:
         apps.get_app_config(label).verbose_name = verbose_name
     for (model, name), label in PROPERTY_LABELS.items():
         getattr(apps.get_model(model), name).fget.short_description = label
+    # The same for a field django-celery-beat's task form computes.
+    from django_celery_beat.admin import PeriodicTaskAdmin
+
+    PeriodicTaskAdmin.crontab_translation.short_description = gettext_lazy("crontab in words")
     # The English source of every text, also of those already translatable (which gettext translates the same).
     with translation.override(None):
         for label in THIRD_PARTY_APPS:

@@ -28,3 +28,12 @@ def test_a_job_missing_from_beat_comes_back_after_migrate():
     call_command("migrate", verbosity=0)
 
     assert PeriodicTask.objects.filter(name="survey-reminders", task="surveys.tasks.survey_reminders_send").exists()
+
+
+def test_a_job_comes_back_with_its_description_in_dutch_the_admins_first_language():
+    PeriodicTask.objects.filter(name="follow-up-reminders").delete()
+
+    call_command("migrate", verbosity=0)
+
+    description = PeriodicTask.objects.get(name="follow-up-reminders").description
+    assert description == "Herinnert uitvoerders aan vervolgacties die vandaag of eerder af moesten."

@@ -112,3 +112,29 @@ def test_the_history_page_is_dutch(admin_client):
     headers = texts(response.content.decode(), r'<th scope="col"[^>]*>(.*?)</th>')
     assert "Reden van de wijziging" in headers
     assert "Change reason" not in response.content.decode()
+
+
+def test_the_group_page_lists_permissions_in_dutch(admin_client):
+    page = admin_client.get(reverse("admin:auth_group_add"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert "Stakeholders | organisatie | Kan organisatie toevoegen" in page
+    assert "Stakeholders | contactpersoon | Kan persoonsgegevens van een contactpersoon exporteren" in page
+    assert "Can add" not in page and "Can view" not in page
+
+
+def test_the_user_page_lists_permissions_in_english_in_english(admin_client, superuser):
+    page = admin_client.get(
+        reverse("admin:auth_user_change", args=[superuser.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "Stakeholders | organisation | Can add organisation" in page
+
+
+def test_celery_beats_task_form_is_dutch(admin_client):
+    page = admin_client.get(
+        reverse("admin:django_celery_beat_periodictask_add"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+
+    assert "Crontab in woorden" in page
+    assert "Taak (geregistreerd)" in page
+    assert "Crontab translation" not in page
