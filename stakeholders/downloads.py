@@ -57,7 +57,7 @@ ORGANISATION_COLUMNS = [
     Column(_("status"), attrgetter("status"), labels=OrganisationStatus.choices),
     Column(_("liaison officer"), lambda organisation: _full_name(organisation.owner)),
     Column(_("liaison officer (user name)"), lambda organisation: _username(organisation.owner)),
-    Column(_("tier"), lambda organisation: organisation.tier.name if organisation.tier else None),
+    Column(_("tier"), lambda organisation: organisation.tier.display_name if organisation.tier else None),
     Column(_("labels"), _labels),
     Column(_("next contact due on"), attrgetter("next_contact_due_on")),
     Column(_("outreach"), attrgetter("outreach_state"), labels=OUTREACH_STATES),
