@@ -56,9 +56,9 @@ RECORDS = [
                   "updated_at"),
            free_text=("description",), organisation=("source", "target")),
     Record("stakeholders.tier", subjects="none", activity=RELATIONSHIP_MANAGEMENT,
-           other=("id", "code", "name", "cadence_days", "position")),
+           other=("id", "code", "name", "name_en", "cadence_days", "position")),
     Record("stakeholders.tag", subjects="none", activity=RELATIONSHIP_MANAGEMENT, other=("id", "name")),
-    Record("stakeholders.topic", subjects="none", activity=RELATIONSHIP_MANAGEMENT, other=("id", "name")),
+    Record("stakeholders.topic", subjects="none", activity=RELATIONSHIP_MANAGEMENT, other=("id", "name", "name_en")),
     Record("stakeholders.overduecount", subjects="staff (counts per liaison officer)", activity=ACCOUNTS,
            other=("id", "taken_on", "owner", "count")),
 ]  # fmt: skip

@@ -92,7 +92,7 @@ def municipalities(liaison_officer) -> list[Organisation]:
 def test_the_csv_holds_every_filtered_organisation_in_the_lists_order_not_only_the_page(
     client, liaison_officer, municipalities
 ):
-    query = {parameter(OrganisationFilterSet, "kind"): "municipality"} | sort(
+    query = {parameter(OrganisationFilterSet, "kind"): "gemeente"} | sort(
         OrganisationFilterSet, "name", descending=True
     )
 
@@ -111,7 +111,7 @@ def test_the_csv_holds_every_filtered_organisation_in_the_lists_order_not_only_t
 def test_the_workbook_holds_the_same_rows_with_dates_as_dates(client, liaison_officer, municipalities):
     due = timezone.localdate() + timedelta(days=3)
     Organisation.objects.filter(pk=municipalities[0].pk).update(next_contact_due_on=due)
-    query = {parameter(OrganisationFilterSet, "kind"): "municipality"}
+    query = {parameter(OrganisationFilterSet, "kind"): "gemeente"}
 
     response, content = download(signed_in(client, liaison_officer), "/organisaties/", "xlsx", query)
 
@@ -177,7 +177,7 @@ def test_formulas_are_text_in_the_workbook_never_formulas(client, liaison_office
 
 
 def test_the_download_links_carry_the_pages_filter_and_sort_but_not_its_page(client, liaison_officer, municipalities):
-    query = {parameter(OrganisationFilterSet, "kind"): "municipality", "page": "2"} | sort(
+    query = {parameter(OrganisationFilterSet, "kind"): "gemeente", "pagina": "2"} | sort(
         OrganisationFilterSet, "name"
     )
 
@@ -185,9 +185,9 @@ def test_the_download_links_carry_the_pages_filter_and_sort_but_not_its_page(cli
 
     for file_format in ("csv", "xlsx"):
         link = next(line for line in page.splitlines() if f"format={file_format}" in line)
-        assert f"{parameter(OrganisationFilterSet, 'kind')}=municipality" in link
+        assert f"{parameter(OrganisationFilterSet, 'kind')}=gemeente" in link
         assert "&amp;".join(f"{key}={value}" for key, value in sort(OrganisationFilterSet, "name").items()) in link
-        assert "page=" not in link
+        assert "pagina=" not in link
 
 
 def test_an_unknown_format_shows_the_page(client, liaison_officer):
@@ -249,12 +249,12 @@ def test_the_contact_download_is_recorded_with_its_filter_and_every_person(clien
     kind = parameter(ContactFilterSet, "organisation__kind")
     before = timezone.now()
 
-    _response, content = download(signed_in(client, reader), "/contactpersonen/", "csv", {kind: "judiciary"})
+    _response, content = download(signed_in(client, reader), "/contactpersonen/", "csv", {kind: "rechtspraak"})
 
     [record] = AccessRecord.objects.all()
     assert (record.actor_username, record.action, record.contact_id) == ("reader", AccessAction.LIST, None)
     assert record.persons == len(csv_rows(content)) - 1 == 27
-    assert record.query == f"/contactpersonen/?{kind}=judiciary&format=csv"
+    assert record.query == f"/contactpersonen/?{kind}=rechtspraak&format=csv"
     assert record.at >= before
 
 
@@ -296,7 +296,7 @@ def test_the_round_list_downloads_with_its_filter(client, researcher):
     SurveyRoundFactory(name="Gesloten ronde", status="closed")
     status = parameter(SurveyRoundFilterSet, "status")
 
-    _response, content = download(signed_in(client, researcher), "/enquetes/", "xlsx", {status: "closed"})
+    _response, content = download(signed_in(client, researcher), "/enquetes/", "xlsx", {status: "gesloten"})
 
     assert [row[1] for row in xlsx_rows(content)[1:]] == ["Gesloten ronde"]
 
