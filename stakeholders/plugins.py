@@ -93,4 +93,7 @@ def register() -> None:
         position=20,
     ))  # fmt: skip
     section_register(Section("stakeholders:contact-list", _("Contacts"), ("stakeholders:contact",), position=30))
+    section_register(Section(
+        "stakeholders:interaction-list", _("Interactions"), ("stakeholders:interaction-list",), position=35
+    ))  # fmt: skip
     section_register(Section("stakeholders:map", _("Stakeholder map"), ("stakeholders:map",), position=40))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisaties/<int:pk>/contactpersonen/nieuw/", views.contact_create, name="contact-create"),
     path("contact-vastleggen/", views.interaction_start, name="interaction-start"),
     path("vervolgacties/<int:pk>/afronden/", views.follow_up_complete, name="follow-up-complete"),
+    path("interacties/", views.interaction_list, name="interaction-list"),
     path("contactpersonen/", views.contact_list, name="contact-list"),
     path("contactpersonen/<int:pk>/", views.contact_detail, name="contact-detail"),
     path("contactpersonen/<int:pk>/bewerken/", views.contact_update, name="contact-update"),

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.templatetags.people import person
-from crm.web.forms import errors_to_form
+from crm.web.forms import DateInput, errors_to_form
 from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_page, safe_next
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import map as stakeholder_map
 from . import selectors, services, wire
-from .filters import ContactFilterSet, OrganisationFilterSet
+from .filters import ContactFilterSet, InteractionFilterSet, OrganisationFilterSet
 from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
 from .models import FollowUpAction, Organisation, OrganisationStatus
 from .panels import organisation_panels
@@ -190,6 +190,21 @@ def follow_up_complete(request, pk):
     messages.success(request, _("Follow-up action done: %(description)s") % {"description": follow_up.description})
     organisation_page = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
     return redirect(safe_next(request, fallback=organisation_page))
+
+
+@allowed("stakeholders.view_interaction")
+def interaction_list(request):
+    """Contact intensity per group: the interactions the user may see, by the organisation's kind and scope, the
+    participants' level and a period."""
+    filterset, page = filtered_page(
+        request,
+        filterset_class=InteractionFilterSet,
+        queryset=selectors.interactions_list(user=request.user),
+        # A period in whole days on the page; the API takes any moment (docs/api.md).
+        widgets={"plaatsgevondenVanaf": DateInput(), "plaatsgevondenTot": DateInput()},
+        labels={"plaatsgevondenVanaf": _("occurred on or after"), "plaatsgevondenTot": _("occurred before")},
+    )
+    return render(request, "stakeholders/interaction_list.html", {"filter": filterset, "page": page})
 
 
 @allowed("stakeholders.view_contact")
