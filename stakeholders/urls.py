@@ -6,6 +6,7 @@ app_name = "stakeholders"
 
 urlpatterns = [
     path("organisaties/", views.organisation_list, name="organisation-list"),
+    path("organisaties/plannen/", views.organisations_plan, name="organisations-plan"),
     path("organisaties/nieuw/", views.organisation_create, name="organisation-create"),
     path("organisaties/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisaties/<int:pk>/bewerken/", views.organisation_update, name="organisation-update"),
