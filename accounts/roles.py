@@ -12,7 +12,7 @@ READ_ONLY = "Read-only"
 
 ROLES = [ADMINISTRATORS, COORDINATORS, LIAISON_OFFICERS, RESEARCHERS, READ_ONLY]
 MODEL_ACTIONS = ("view", "add", "change", "delete")
-MATRIX_ACTIONS = [*MODEL_ACTIONS, "view_confidential", "export", "erase", "assign_owner"]
+MATRIX_ACTIONS = [*MODEL_ACTIONS, "view_confidential", "export", "erase", "assign_owner", "plan"]
 
 # Filled by the domain apps when they start (role_grants_register): per role, model -> actions ("view", "add",
 # "change", "delete", or a model's own permission such as "export"). Administrators have every permission there is.

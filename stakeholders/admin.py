@@ -4,14 +4,18 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.web.forms import errors_to_form
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import selectors, services
+from .forms import OrganisationsPlanForm
 from .models import (
     Contact,
     FollowUpAction,
@@ -259,6 +263,43 @@ class OrganisationAdmin(ImportExportHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
+
+    actions = ["plan_selected"]
+
+    def has_plan_permission(self, request) -> bool:
+        return request.user.has_perm("stakeholders.plan_organisation")
+
+    @admin.action(permissions=["plan"], description=_("Plan the selected organisations"))
+    def plan_selected(self, request, queryset):
+        """An intermediate page with the web UI's form; its POST carries the selection and comes back here."""
+        form = OrganisationsPlanForm(
+            request.POST if "plannen" in request.POST else None, user=request.user, count=queryset.count()
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                planned = services.organisations_plan(
+                    organisations=queryset, actor=request.user, **form.service_fields()
+                )
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                self.message_user(request, ngettext(
+                    "%(count)s organisation has been planned.", "%(count)s organisations have been planned.", planned
+                ) % {"count": planned})  # fmt: skip
+                return None
+        return TemplateResponse(
+            request,
+            "admin/stakeholders/organisation/plan.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Plan the selected organisations"),
+                "form": form,
+                "errors": form.errors,
+                "organisations": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(OrganisationRelation)

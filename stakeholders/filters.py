@@ -99,6 +99,12 @@ class InteractionFilterSet(ChangedSinceMixin):
     thema = filters.CharFilter(field_name="topics__name", distinct=True, label=_("topic"))
     plaatsgevondenVanaf = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("from"))
     plaatsgevondenTot = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("until"))
+    # Contact intensity per group: the organisation's kind and scope, and the level of the contacts who took part.
+    soort = WireChoiceFilter(field_name="organisation__kind", codes=wire.ORGANISATION_KIND, label=_("kind"))
+    reikwijdte = WireChoiceFilter(field_name="organisation__scope", codes=wire.SCOPE, label=_("scope"))
+    niveau = WireChoiceFilter(
+        field_name="contacts__level", codes=wire.CONTACT_LEVEL, distinct=True, label=_("contact level")
+    )
     sorteer = StrictOrderingFilter(fields=sort_options(wire.INTERACTION, "occurred_at", "updated_at"), label=_("sort"))
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.web.forms import DateInput, DateTimeLocalInput, StyledForm, StyledModelForm
 
-from .models import Contact, FollowUpAction, Interaction, Organisation, Topic
+from .models import Contact, FollowUpAction, Interaction, Organisation, Tier, Topic
 
 ORGANISATION_FIELDS = [
     "name",
@@ -125,3 +125,33 @@ class OrganisationPickForm(StyledForm):
     """The first step of logging a contact from the dashboard: which organisation."""
 
     zoek = forms.CharField(label=_("Search an organisation"), max_length=100, required=False)
+
+
+class OrganisationsPlanForm(StyledForm):
+    """Planning for a segment: what changes for every organisation the filters select; a field left empty stays as
+    it is. `count` is how many the page showed: if the filters select another number by the time it is posted,
+    the coordinator confirms again."""
+
+    owner = UserChoiceField(queryset=active_users(), required=False, label=_("Liaison officer"))
+    tier = forms.ModelChoiceField(queryset=Tier.objects.order_by("position", "name"), required=False, label=_("Tier"))
+    next_contact_planned_on = forms.DateField(required=False, widget=DateInput(), label=_("Next contact planned on"))
+    aantal = forms.IntegerField(widget=forms.HiddenInput)
+    bevestigd = forms.BooleanField(label=_("Yes, change all these organisations"))
+
+    def __init__(self, *args, user, count: int, **kwargs):
+        super().__init__(*args, initial={"aantal": count}, **kwargs)
+        self.count = count
+        if not user.has_perm("stakeholders.assign_owner_organisation"):
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = _("Only a coordinator can assign or change the liaison officer.")
+
+    def clean_aantal(self):
+        if self.cleaned_data["aantal"] != self.count:
+            raise forms.ValidationError(
+                _("The filters now select %(count)s organisations; check and confirm again.") % {"count": self.count}
+            )
+        return self.count
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("owner", "tier", "next_contact_planned_on")
+                if self.cleaned_data[name] is not None}  # fmt: skip

@@ -31,7 +31,9 @@ def register() -> None:
     # Only coordinators (and administrators) assign an organisation's liaison officer, who sees its confidential
     # interactions; a liaison officer who could name themselves would see a colleague's.
     role_grants_register(
-        "stakeholders.organisation", {COORDINATORS: (*EDIT, "assign_owner")}, own_actions=("assign_owner",)
+        "stakeholders.organisation",
+        {COORDINATORS: (*EDIT, "assign_owner", "plan")},
+        own_actions=("assign_owner", "plan"),
     )
     role_grants_register(
         "stakeholders.contact", {COORDINATORS: (*EDIT, "export", "erase")}, own_actions=("export", "erase")
@@ -93,4 +95,7 @@ def register() -> None:
         position=20,
     ))  # fmt: skip
     section_register(Section("stakeholders:contact-list", _("Contacts"), ("stakeholders:contact",), position=30))
+    section_register(Section(
+        "stakeholders:interaction-list", _("Interactions"), ("stakeholders:interaction-list",), position=35
+    ))  # fmt: skip
     section_register(Section("stakeholders:map", _("Stakeholder map"), ("stakeholders:map",), position=40))

@@ -11,19 +11,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crm.templatetags.people import person
 from crm.web.exports import download_format, list_download
-from crm.web.forms import errors_to_form
+from crm.web.forms import DateInput, errors_to_form
 from crm.web.views import PAGE, PAGE_SIZE, allowed, filtered_list, filtered_page, safe_next
 from privacy.audit import access_list_record, access_record
 from privacy.models import AccessAction
 
 from . import downloads, selectors, services, wire
 from . import map as stakeholder_map
-from .filters import ContactFilterSet, OrganisationFilterSet
-from .forms import ContactForm, FollowUpFormSet, InteractionForm, OrganisationForm, OrganisationPickForm
+from .filters import ContactFilterSet, InteractionFilterSet, OrganisationFilterSet
+from .forms import (
+    ContactForm,
+    FollowUpFormSet,
+    InteractionForm,
+    OrganisationForm,
+    OrganisationPickForm,
+    OrganisationsPlanForm,
+)
 from .models import FollowUpAction, Organisation, OrganisationStatus
 from .panels import organisation_panels
 
@@ -84,6 +92,56 @@ def organisation_list(request):
         )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get(PAGE))
     return render(request, "stakeholders/organisation_list.html", {"filter": filterset, "page": page})
+
+
+@allowed("stakeholders.view_organisation", "stakeholders.plan_organisation")
+def organisations_plan(request):
+    """Planning for a segment: the organisation list's filters (in the query string, on the GET and the POST)
+    select the organisations, all of them and not one page; the form says what changes, and the count is
+    confirmed. A filter the list would leave out as invalid refuses the plan here: it would widen the segment."""
+    query = request.GET.copy()
+    for key in ("sorteer", PAGE):
+        query.pop(key, None)
+    filterset = OrganisationFilterSet(data=query or None, queryset=Organisation.objects.all(), request=request)
+    filters_valid = filterset.is_valid()
+    count = filterset.qs.count() if filters_valid else 0
+    form = OrganisationsPlanForm(request.POST or None, user=request.user, count=count)
+    if request.method == "POST" and filters_valid and form.is_valid():
+        try:
+            planned = services.organisations_plan(
+                organisations=filterset.qs, actor=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, ngettext(
+                "%(count)s organisation has been planned.", "%(count)s organisations have been planned.", planned
+            ) % {"count": planned})  # fmt: skip
+            return redirect(f"{reverse('stakeholders:organisation-list')}?{query.urlencode()}")
+    return render(
+        request,
+        "stakeholders/organisations_plan.html",
+        {
+            "filter": filterset,
+            "chosen": _chosen_filters(filterset.form),
+            "filters_valid": filters_valid,
+            "form": form,
+            "count": count,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _chosen_filters(form) -> list[tuple[str, str]]:
+    """The filters in force, as a person reads them: each field's label and the label of its chosen value."""
+    chosen = []
+    for field in form:
+        value = field.value()
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(field.field, "choices", ()))
+        chosen.append((str(field.label), str(choices.get(value, value))))
+    return chosen
 
 
 @allowed("stakeholders.view_organisation")
@@ -203,6 +261,26 @@ def follow_up_complete(request, pk):
     messages.success(request, _("Follow-up action done: %(description)s") % {"description": follow_up.description})
     organisation_page = reverse("stakeholders:organisation-detail", args=[follow_up.interaction.organisation_id])
     return redirect(safe_next(request, fallback=organisation_page))
+
+
+@allowed("stakeholders.view_interaction")
+def interaction_list(request):
+    """Contact intensity per group: the interactions the user may see, by the organisation's kind and scope, the
+    participants' level and a period; a page at a time, or all of them as a download (`?format=`)."""
+    filterset, interactions = filtered_list(
+        request,
+        filterset_class=InteractionFilterSet,
+        queryset=selectors.interactions_list(user=request.user),
+        # A period in whole days on the page; the API takes any moment (docs/api.md).
+        widgets={"plaatsgevondenVanaf": DateInput(), "plaatsgevondenTot": DateInput()},
+        labels={"plaatsgevondenVanaf": _("occurred on or after"), "plaatsgevondenTot": _("occurred before")},
+    )
+    if download_format(request):
+        # The interactions as a file, with the contact persons who took part: one access record with how many.
+        access_list_record(request=request, persons=selectors.contacts_in(interactions=interactions).count())
+        return list_download(request, rows=interactions, columns=downloads.INTERACTION_COLUMNS, title=_("Interactions"))
+    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get(PAGE))
+    return render(request, "stakeholders/interaction_list.html", {"filter": filterset, "page": page})
 
 
 @allowed("stakeholders.view_contact")

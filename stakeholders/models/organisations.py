@@ -116,7 +116,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         # Who looks after an organisation decides who sees its confidential interactions: coordinators assign it.
-        permissions = [("assign_owner_organisation", _("Can assign or change the liaison officer"))]
+        permissions = [
+            ("assign_owner_organisation", _("Can assign or change the liaison officer")),
+            # Planning a whole segment at once (services.organisations_plan) is a coordinator's task.
+            ("plan_organisation", _("Can plan a group of organisations at once")),
+        ]
         constraints = [
             one_of("kind", OrganisationKind),
             one_of("scope", Scope),

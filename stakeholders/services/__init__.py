@@ -36,6 +36,7 @@ from .reference import (
     topic_update,
 )
 from .rules import contact_change_validate, interaction_contacts_validate, interaction_validate
+from .segments import UNCHANGED, organisations_plan
 
 __all__ = [
     "interaction_contacts_validate",
@@ -48,6 +49,8 @@ __all__ = [
     "organisation_update",
     "organisation_owner_validate",
     "organisation_delete",
+    "organisations_plan",
+    "UNCHANGED",
     "relation_create",
     "relation_update",
     "relation_delete",

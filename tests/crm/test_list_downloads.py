@@ -15,7 +15,7 @@ from django_filters import OrderingFilter
 from openpyxl import load_workbook
 
 from privacy.models import AccessAction, AccessRecord
-from stakeholders.filters import ContactFilterSet, OrganisationFilterSet
+from stakeholders.filters import ContactFilterSet, InteractionFilterSet, OrganisationFilterSet
 from stakeholders.models import Organisation, OrganisationKind
 from surveys.filters import SurveyRoundFilterSet
 from tests.factories import (
@@ -177,9 +177,7 @@ def test_formulas_are_text_in_the_workbook_never_formulas(client, liaison_office
 
 
 def test_the_download_links_carry_the_pages_filter_and_sort_but_not_its_page(client, liaison_officer, municipalities):
-    query = {parameter(OrganisationFilterSet, "kind"): "gemeente", "pagina": "2"} | sort(
-        OrganisationFilterSet, "name"
-    )
+    query = {parameter(OrganisationFilterSet, "kind"): "gemeente", "pagina": "2"} | sort(OrganisationFilterSet, "name")
 
     page = signed_in(client, liaison_officer).get("/organisaties/", query).content.decode()
 
@@ -240,6 +238,24 @@ def test_a_coordinator_downloads_the_confidential_interaction_too(client, coordi
     _response, content = download(signed_in(client, coordinator), f"/organisaties/{timeline.pk}/", "csv")
 
     assert sorted(row[3] for row in csv_rows(content)[1:]) == ["Open overleg", "Vertrouwelijk gesprek"]
+
+
+@pytest.mark.parametrize(
+    ("user", "subjects"), [("reader", ["Open overleg"]), ("coordinator", ["Open overleg", "Vertrouwelijk gesprek"])]
+)
+def test_the_interaction_list_downloads_its_filter_without_what_the_role_may_not_see(
+    client, request, timeline, user, subjects
+):
+    InteractionFactory(organisation=OrganisationFactory(kind=OrganisationKind.MUNICIPALITY), subject="Andere soort")
+    kind = parameter(InteractionFilterSet, "organisation__kind")
+
+    _response, content = download(
+        signed_in(client, request.getfixturevalue(user)), "/interacties/", "csv", {kind: "ngo"}
+    )
+
+    assert sorted(row[3] for row in csv_rows(content)[1:]) == subjects
+    [record] = AccessRecord.objects.all()
+    assert (record.action, record.persons) == (AccessAction.LIST, 1)
 
 
 def test_the_contact_download_is_recorded_with_its_filter_and_every_person(client, reader):

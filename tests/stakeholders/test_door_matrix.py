@@ -42,6 +42,7 @@ class Cast:
     admin: SignedInClient
     coordinator_web: SignedInClient
     coordinator_api: object
+    coordinator: Model
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def cast(liaison_officer, superuser, coordinator) -> Cast:
     coordinator_web.force_login(coordinator)
     return Cast(
         liaison_officer, superuser, web, token_client(liaison_officer), admin, coordinator_web,
-        token_client(coordinator),
+        token_client(coordinator), coordinator,
     )  # fmt: skip
 
 
@@ -477,6 +478,20 @@ DELETED = Effect("deleting an interaction moves its organisation's dates", _move
                  _first_organisation_falls_back)  # fmt: skip
 VIEWED = Effect("viewing a person's data is recorded", _contact, _viewed)
 CADENCE = Effect("a tier's new cadence moves its organisations' dates", _tier_organisation, _due_with_the_new_cadence)
+
+
+def _planned(cast, world) -> bool:
+    """Planning a segment: the officer is set with a history record naming who planned it, and told in one mail."""
+    organisation = Organisation.objects.get(pk=world["organisation"].pk)
+    return (
+        organisation.owner == cast.officer
+        and organisation.history.latest().history_user in (cast.superuser, cast.coordinator)
+        and OutboxMessage.objects.filter(kind=MailKind.OWNER_ASSIGNED, user=cast.officer,
+                                         idempotency_key__startswith="owner-assigned-plan:").count() == 1
+    )  # fmt: skip
+
+
+PLANNED = Effect("planning a segment keeps history and tells the new officer", _unowned, _planned)
 RENAMED = Effect("a renamed label moves its organisations' updatedAt", _labelled, _touched)
 
 CREATE_CSV = ORGANISATION_CSV + ",Gemeente Ede,municipality,local,,NL,regular,officer,3,3,active\n"
@@ -528,6 +543,12 @@ CONSEQUENCES = [
         f"/admin/stakeholders/contact/{w['contact'].pk}/change/")),
     Consequence(CADENCE, "admin", lambda cast, w: admin_post(
         cast.admin, f"/admin/stakeholders/tier/{w['tier'].pk}/change/", {"cadence_days": 1})),
+    Consequence(PLANNED, "web", lambda cast, w: cast.coordinator_web.post(
+        "/organisaties/plannen/?soort=gemeente", {"owner": cast.officer.pk, "aantal": "1", "bevestigd": "on"})),
+    Consequence(PLANNED, "admin action", lambda cast, w: cast.admin.post(
+        "/admin/stakeholders/organisation/", {"action": "plan_selected", "_selected_action": [w["organisation"].pk],
+                                              "plannen": "1", "owner": cast.officer.pk, "aantal": "1",
+                                              "bevestigd": "on"})),
     Consequence(RENAMED, "admin", lambda cast, w: admin_post(
         cast.admin, f"/admin/stakeholders/tag/{w['tag'].pk}/change/", {"name": "Proef"})),
 ]  # fmt: skip
