@@ -21,6 +21,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Q
 from django.utils import timezone
 
+from .mime import message_bytes
 from .models import OutboxMessage, OutboxStatus
 from .outbox import refusal_reason, retry_delay
 from .registry import KINDS
@@ -28,7 +29,6 @@ from .smtp import (
     SmtpOutcomeUnknown,
     SmtpRefused,
     SmtpSession,
-    build_email,
     data_payload,
     envelope_address,
 )
@@ -134,7 +134,7 @@ def _prepare(*, claim_token: uuid.UUID, message_ids: list[int], tally: "_Tally")
         if _personaliser(message.kind) and message.id not in links:
             continue  # suppressed or failed while its link was made
         try:
-            raw = build_email(message, personal_link=links.get(message.id, "")).message().as_bytes(linesep="\r\n")
+            raw = message_bytes(message, personal_link=links.get(message.id, ""))
             outgoing.append(_Outgoing(message, envelope_address(message.to_address), data_payload(raw)))
         except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
             raise

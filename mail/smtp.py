@@ -212,14 +212,19 @@ def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMult
         body=message.body_text.replace(PERSONAL_LINK, personal_link),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_address],
-        headers={
-            "Message-ID": message.message_id,
-            # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
-            "List-Unsubscribe": f"<{message.opt_out_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": message.language,
-        },
+        headers=headers(message),
     )
     email.attach_alternative(message.body_html.replace(PERSONAL_LINK, personal_link), "text/html")
     return email
+
+
+def headers(message: OutboxMessage) -> dict[str, str]:
+    """The outbox's own headers, after Subject, From, To and Date (mail/mime.py writes them in this order too)."""
+    return {
+        "Message-ID": message.message_id,
+        # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
+        "List-Unsubscribe": f"<{message.opt_out_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        "Content-Language": message.language,
+    }
