@@ -1,9 +1,9 @@
 """Sending one claimed batch: prepare its mails (recipient checked again, personal links made for the whole batch),
 hand each to the SMTP server, and record each outcome right after the server's answer.
 
-The states follow what the server can have: "sending" only once it accepted the recipient, "sent" after its 250,
-"uncertain" only if the connection broke after the body went out. A database fault or the batch's time limit puts
-every mail not handed over back for a later attempt.
+The states follow what the server can have: "sending" only once it accepted the recipient and answered DATA with its
+354, "sent" after its 250, "uncertain" only if the connection broke after the body went out. A database fault or the
+batch's time limit puts every mail not handed over back for a later attempt.
 """
 
 import contextlib
