@@ -1,4 +1,4 @@
-"""SMTP for the outbox, spoken one step at a time so that every failure lies plainly before or after the hand-over.
+"""SMTP for the outbox, spoken so that every failure lies plainly before or after the hand-over of a body.
 
 Written on smtplib rather than Django's mail backend because the outbox must know in which step a failure came: a
 refusal or a broken connection before the server's 354 means the server has nothing and the mail may be tried again;
@@ -130,7 +130,7 @@ class SmtpSession:
             self.close()
             self._body_lost = error
         else:
-            self._envelope_written = pipelined
+            self._envelope_written = bool(commands)
 
     def body_answer(self) -> SmtpRefused | SmtpOutcomeUnknown | None:
         """The server's answer to the body sent in this turn: None for its 250."""
@@ -153,7 +153,7 @@ class SmtpSession:
             if self._envelope_written:
                 replies = [self._opened.getreply() for _command in range(3)]
             else:
-                replies = self._envelope_step_by_step(self._connect(), to_address)
+                replies = self._envelope_on_its_own(self._connect(), to_address)
         except OSError as error:
             self.close()
             return SmtpRefused(f"Not handed over: {error!r}")
@@ -171,10 +171,13 @@ class SmtpSession:
         if refusal is not None:
             # After a refusal the server still holds the transaction: without RSET the next MAIL would be refused.
             # A server that answered DATA with 354 all the same waits for a body that must not come: hang up.
-            self.close() if data is not None and data[0] == 354 else self._reset()
+            if data is not None and data[0] == 354:
+                self.close()
+            else:
+                self._reset()
         return refusal
 
-    def _envelope_step_by_step(self, connection: smtplib.SMTP, to_address: str) -> list[tuple[int, bytes]]:
+    def _envelope_on_its_own(self, connection: smtplib.SMTP, to_address: str) -> list[tuple[int, bytes]]:
         if connection.has_extn("pipelining"):
             connection.send(_envelope_commands(to_address))
             return [connection.getreply() for _command in range(3)]
