@@ -1,9 +1,9 @@
 """Sending one claimed batch: prepare its mails (recipient checked again, personal links made for the whole batch),
 hand each to the SMTP server, and record each outcome right after the server's answer.
 
-The states follow what the server can have: "sending" only once it accepted the recipient, "sent" after its 250,
-"uncertain" only if the connection broke after the body went out. A database fault or the batch's time limit puts
-every mail not handed over back for a later attempt.
+The states follow what the server can have: "sending" only once it accepted the recipient and answered DATA with its
+354, "sent" after its 250, "uncertain" only if the connection broke after the body went out. A database fault or the
+batch's time limit puts every mail not handed over back for a later attempt.
 """
 
 import contextlib
@@ -21,6 +21,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Q
 from django.utils import timezone
 
+from .mime import message_bytes
 from .models import OutboxMessage, OutboxStatus
 from .outbox import refusal_reason, retry_delay
 from .registry import KINDS
@@ -28,7 +29,6 @@ from .smtp import (
     SmtpOutcomeUnknown,
     SmtpRefused,
     SmtpSession,
-    build_email,
     data_payload,
     envelope_address,
 )
@@ -61,26 +61,44 @@ def suppression_reason(message: OutboxMessage) -> str:
 def outbox_send_batch(*, claim_token: uuid.UUID, message_ids: list[int]) -> None:
     """Send the rows of one claim over one SMTP connection. Rows no longer held by this claim are left alone.
 
+    The mails go in turns (mail/smtp.py): a turn carries one mail's body and the next mail's MAIL, RCPT and DATA,
+    and after it one statement marks the first "sent" and the second "sending". So a mail is marked "sent" right
+    after its own 250, and a mail is "sending" from its 354 until its body's answer is recorded: at most one mail
+    at a time, the one whose body is out.
+
     A database fault or the batch's soft time limit ends the batch early: the mails not yet handed over are put
     back (pending, due again after a short pause), never marked failed or uncertain.
     """
     tally = _Tally(size=len(message_ids))
-    in_flight: _Outgoing | None = None
+    going: _Outgoing | None = None  # its DATA got the 354 and it is marked "sending": its body goes in this turn
+    next_up: _Outgoing | None = None  # its MAIL, RCPT and DATA go in this turn
     try:
         waiting = _prepare(claim_token=claim_token, message_ids=message_ids, tally=tally)
         with SmtpSession() as smtp:
-            for in_flight in waiting:
-                _send_one(in_flight, claim_token=claim_token, smtp=smtp, tally=tally)
-            in_flight = None
+            for next_up in [*waiting, None]:
+                if going is not None:
+                    going.handed_over = True
+                smtp.send(body=going.payload if going else None, envelope_to=next_up.envelope_to if next_up else None)
+                if going is not None:
+                    going.body_problem, going.body_answered = smtp.body_answer(), True
+                if next_up is not None:
+                    next_up.envelope_problem = smtp.envelope_answer(next_up.envelope_to)
+                going = _record_turn(going, next_up, claim_token=claim_token, smtp=smtp, tally=tally)
     except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded) as error:
-        reason = "the batch's time limit" if isinstance(error, SoftTimeLimitExceeded) else "a database fault"
+        database_fault = not isinstance(error, SoftTimeLimitExceeded)
+        reason = "a database fault" if database_fault else "the batch's time limit"
         unsent, marked = list(message_ids), []
-        if in_flight is not None and in_flight.handed_over:
-            # Its body may be at the server: the row stays "sending" and becomes uncertain when its lease runs out.
-            tally.add("uncertain", f"{reason} while the server had the mail: {error!r}")
-            unsent.remove(in_flight.message.id)
-        elif in_flight is not None and in_flight.sending_until:
-            marked.append(in_flight.sending_until)
+        for outgoing in [going] if going is next_up else [going, next_up]:
+            if outgoing is not None and outgoing.handed_over:
+                unsent.remove(outgoing.message.id)
+                if outgoing.body_answered and not database_fault:
+                    _record_body(outgoing, claim_token=claim_token, tally=tally)  # its answer came before the limit
+                else:
+                    # Its body may be at the server: the row stays "sending" and becomes uncertain when its lease
+                    # runs out.
+                    tally.add("uncertain", f"{reason} while the server had the mail: {error!r}")
+            elif outgoing is not None and outgoing.sending_until:
+                marked.append(outgoing.sending_until)
         put_back = _put_back(message_ids=unsent, claim_token=claim_token, marked_sending=marked, reason=reason)
         tally.add("put back", f"{reason}: {error!r}", count=put_back)
     finally:
@@ -116,7 +134,7 @@ def _prepare(*, claim_token: uuid.UUID, message_ids: list[int], tally: "_Tally")
         if _personaliser(message.kind) and message.id not in links:
             continue  # suppressed or failed while its link was made
         try:
-            raw = build_email(message, personal_link=links.get(message.id, "")).message().as_bytes(linesep="\r\n")
+            raw = message_bytes(message, personal_link=links.get(message.id, ""))
             outgoing.append(_Outgoing(message, envelope_address(message.to_address), data_payload(raw)))
         except (*PASSING_DATABASE_ERRORS, SoftTimeLimitExceeded):
             raise
@@ -170,46 +188,126 @@ def _personal_links(messages: list[OutboxMessage], *, outcomes: dict) -> dict[in
     return links
 
 
-def _send_one(outgoing: "_Outgoing", *, claim_token: uuid.UUID, smtp: SmtpSession, tally: "_Tally") -> None:
-    try:
-        smtp.recipient_accepted(to_address=outgoing.envelope_to)
-        if not _mark_sending(outgoing, claim_token=claim_token):
-            smtp.abandon()  # the claim ran out and another sweep holds the row: that one sends it
-            tally.add("left to a newer claim")
-            return
-        smtp.data_command()
-        outgoing.handed_over = True
-        smtp.send_body(outgoing.payload)
-    except SmtpRefused as refusal:
-        message = outgoing.message
-        attempts = message.attempts if message.status == OutboxStatus.SENDING else message.attempts + 1
-        fields: dict[str, Any]
-        if refusal.permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            outcome, fields = "failed", {"status": OutboxStatus.FAILED}
-        else:
-            again_at = timezone.now() + retry_delay(attempts=attempts)
-            outcome, fields = "refused for now", {"status": OutboxStatus.PENDING, "next_attempt_at": again_at}
-        _settle(outgoing, claim_token=claim_token, attempts=attempts, last_error=str(refusal), **fields)
-        tally.add(outcome, str(refusal))
-    except SmtpOutcomeUnknown as unknown:
-        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.UNCERTAIN, last_error=str(unknown))
-        tally.add("uncertain", str(unknown))
+def _record_turn(
+    going: "_Outgoing | None",
+    next_up: "_Outgoing | None",
+    *,
+    claim_token: uuid.UUID,
+    smtp: SmtpSession,
+    tally: "_Tally",
+) -> "_Outgoing | None":
+    """Write what one turn did: the outcome of the mail whose body went out, and "sending" for the next one once its
+    DATA got the 354 (or its refusal). The usual turn, a 250 and a 354, is one statement. Returns the next mail if
+    its body is to go in the next turn."""
+    if going is not None and next_up is not None and going.body_problem is None and next_up.envelope_problem is None:
+        marked = _mark_sent_and_sending(going, next_up, claim_token=claim_token)
+        tally.add("sent")
     else:
-        _settle(outgoing, claim_token=claim_token, status=OutboxStatus.SENT, sent_at=timezone.now())
+        if going is not None:
+            _record_body(going, claim_token=claim_token, tally=tally)
+        marked = next_up is not None and _record_envelope(next_up, claim_token=claim_token, tally=tally)
+    if next_up is not None and next_up.envelope_problem is None and not marked:
+        smtp.abandon()  # the claim ran out and another sweep holds the row: that one sends it
+        tally.add("left to a newer claim")
+    return next_up if marked else None
+
+
+def _record_body(going: "_Outgoing", *, claim_token: uuid.UUID, tally: "_Tally") -> None:
+    """The outcome of a mail whose body went out: sent, refused (again later, or failed), or uncertain."""
+    problem = going.body_problem
+    if isinstance(problem, SmtpRefused):
+        _record_refusal(going, problem, claim_token=claim_token, tally=tally)
+    elif isinstance(problem, SmtpOutcomeUnknown):
+        _settle(going, claim_token=claim_token, status=OutboxStatus.UNCERTAIN, last_error=str(problem))
+        tally.add("uncertain", str(problem))
+    else:
+        _settle(going, claim_token=claim_token, status=OutboxStatus.SENT, sent_at=timezone.now())
         tally.add("sent")
 
 
+def _record_envelope(next_up: "_Outgoing", *, claim_token: uuid.UUID, tally: "_Tally") -> bool:
+    """A refusal of MAIL, RCPT or DATA is recorded; after a 354 the row is marked "sending". Returns whether it
+    was (False: refused, or the claim was lost)."""
+    if next_up.envelope_problem is not None:
+        _record_refusal(next_up, next_up.envelope_problem, claim_token=claim_token, tally=tally)
+        return False
+    return _mark_sending(next_up, claim_token=claim_token)
+
+
+def _record_refusal(outgoing: "_Outgoing", refusal: SmtpRefused, *, claim_token: uuid.UUID, tally: "_Tally") -> None:
+    message = outgoing.message
+    attempts = message.attempts if message.status == OutboxStatus.SENDING else message.attempts + 1
+    fields: dict[str, Any]
+    if refusal.permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        outcome, fields = "failed", {"status": OutboxStatus.FAILED}
+    else:
+        again_at = timezone.now() + retry_delay(attempts=attempts)
+        outcome, fields = "refused for now", {"status": OutboxStatus.PENDING, "next_attempt_at": again_at}
+    _settle(outgoing, claim_token=claim_token, attempts=attempts, last_error=str(refusal), **fields)
+    tally.add(outcome, str(refusal))
+
+
+# The usual turn's statement. Written in SQL because it runs once per mail: composed with the ORM (Case, When, Q)
+# it cost more CPU than everything else the worker does for a mail. Its conditions are those of _settle (for "sent")
+# and _mark_sending.
+SENT_AND_SENDING = """
+    UPDATE crm_outboxmessage SET
+        status = CASE WHEN id = %(going)s THEN %(sent)s ELSE %(sending)s END,
+        sent_at = CASE WHEN id = %(going)s THEN %(now)s ELSE sent_at END,
+        claim_token = CASE WHEN id = %(going)s THEN NULL ELSE claim_token END,
+        lease_expires_at = CASE WHEN id = %(going)s THEN NULL ELSE %(lease)s END,
+        attempts = CASE WHEN id = %(going)s THEN attempts ELSE %(attempts)s END,
+        updated_at = %(now)s
+    WHERE (id = %(going)s AND status IN (%(sending)s, %(uncertain)s) AND lease_expires_at = %(going_lease)s)
+        OR (id = %(next)s AND claim_token = %(claim)s
+            AND (status = %(pending)s OR (status = %(sending)s AND lease_expires_at = %(lease)s)))
+"""
+
+
+def _mark_sent_and_sending(going: "_Outgoing", next_up: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
+    """The usual turn in one statement: the mail whose body got its 250 is "sent", the next one, whose DATA got its
+    354, "sending". Returns whether the next one is marked (False: its claim was lost)."""
+    now = timezone.now()
+    next_up.sending_until = now + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    parameters = {
+        "going": going.message.id,
+        "going_lease": going.sending_until,
+        "next": next_up.message.id,
+        "claim": claim_token,
+        "lease": next_up.sending_until,
+        "attempts": next_up.message.attempts + 1,
+        "now": now,
+        "pending": OutboxStatus.PENDING.value,
+        "sending": OutboxStatus.SENDING.value,
+        "sent": OutboxStatus.SENT.value,
+        "uncertain": OutboxStatus.UNCERTAIN.value,
+    }
+
+    def execute() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(SENT_AND_SENDING, parameters)
+            return cursor.rowcount
+
+    # Two rows, unless the sent one was changed meanwhile, or a lost connection made _with_reconnect write again
+    # what it had written: then ask whether the next one carries this run's mark.
+    marked = _with_reconnect(execute) == 2 or _with_reconnect(
+        lambda: OutboxMessage.objects.filter(
+            id=next_up.message.id, status=OutboxStatus.SENDING, lease_expires_at=next_up.sending_until
+        ).exists()
+    )
+    if marked:
+        next_up.message.status, next_up.message.attempts = OutboxStatus.SENDING, next_up.message.attempts + 1
+    return marked
+
+
 def _mark_sending(outgoing: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
-    """Only now, with the recipient accepted and before DATA, does the row say "sending": a crash before this
+    """Only now, with the server waiting for the body (its 354), does the row say "sending": a crash before this
     leaves it pending (retried once its claim runs out), a crash after it leaves it uncertain. False if the claim
     was lost."""
     message = outgoing.message
     outgoing.sending_until = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    # The lease written is also this run's mark: if the connection breaks after the update but before its answer,
-    # the retry recognises the row it marked itself (a second run of the same batch writes another moment).
     updated = _update(
-        Q(id=message.id, claim_token=claim_token)
-        & (Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at=outgoing.sending_until)),
+        Q(id=message.id) & _sending_condition(outgoing, claim_token=claim_token),
         status=OutboxStatus.SENDING,
         attempts=message.attempts + 1,
         lease_expires_at=outgoing.sending_until,
@@ -219,17 +317,33 @@ def _mark_sending(outgoing: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
     return bool(updated)
 
 
+def _sending_condition(outgoing: "_Outgoing", *, claim_token: uuid.UUID) -> Q:
+    # The lease written is also this run's mark: if the connection breaks after the update but before its answer,
+    # the retry recognises the row it marked itself (a second run of the same batch writes another moment).
+    return Q(claim_token=claim_token) & (
+        Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_expires_at=outgoing.sending_until)
+    )
+
+
 def _settle(outgoing: "_Outgoing", *, claim_token: uuid.UUID, status: str, **fields) -> None:
+    _update(
+        Q(id=outgoing.message.id) & _settle_condition(outgoing, claim_token=claim_token, status=status),
+        status=status,
+        claim_token=None,
+        lease_expires_at=None,
+        **fields,
+    )
+
+
+def _settle_condition(outgoing: "_Outgoing", *, claim_token: uuid.UUID, status: str) -> Q:
     # Conditional on the state this run left the row in: if a slow send was meanwhile marked uncertain, the 250
     # still wins, but nothing else overwrites what another process decided.
     if outgoing.message.status == OutboxStatus.SENDING:
         expected = (
             [OutboxStatus.SENDING, OutboxStatus.UNCERTAIN] if status == OutboxStatus.SENT else [OutboxStatus.SENDING]
         )
-        mine = Q(status__in=expected, lease_expires_at=outgoing.sending_until)
-    else:
-        mine = Q(status=OutboxStatus.PENDING, claim_token=claim_token)
-    _update(Q(id=outgoing.message.id) & mine, status=status, claim_token=None, lease_expires_at=None, **fields)
+        return Q(status__in=expected, lease_expires_at=outgoing.sending_until)
+    return Q(status=OutboxStatus.PENDING, claim_token=claim_token)
 
 
 def _put_back(*, message_ids: list[int], claim_token: uuid.UUID, marked_sending: list[datetime], reason: str) -> int:
@@ -271,7 +385,10 @@ class _Outgoing:
     envelope_to: str
     payload: bytes
     sending_until: datetime | None = None  # the lease written when the row was marked "sending"
+    envelope_problem: SmtpRefused | None = None  # what came instead of the 354
     handed_over: bool = False  # the body may have reached the server
+    body_answered: bool = False  # the server's answer to the body came: body_problem, or its 250 if None
+    body_problem: SmtpRefused | SmtpOutcomeUnknown | None = None
 
 
 @dataclass

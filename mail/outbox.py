@@ -3,9 +3,10 @@
 A mail is a row written in the transaction of its cause, under a key that names its recipient and reason, so a job
 that runs twice writes nothing new. A periodic sweep claims due rows in batches and hands each batch to a worker; a
 kick after commit only makes that sooner. Sending checks the recipient again, marks the row "sending" once the server
-accepted the recipient, and marks it "sent" right after the server's 250. A row whose sending lease runs out may or
-may not be at the server (SMTP cannot be exactly-once): it becomes "uncertain" and only an administrator can send it
-again. A database fault or the batch's time limit puts unsent mail back: only a fault of the mail itself fails it.
+accepted the recipient and waits for the body (its 354 to DATA), and marks it "sent" right after the server's 250. A
+row whose sending lease runs out may or may not be at the server (SMTP cannot be exactly-once): it becomes
+"uncertain" and only an administrator can send it again. A database fault or the batch's time limit puts unsent
+mail back: only a fault of the mail itself fails it.
 
 django-post-office and django-mailer were evaluated first. Both queue mail in the database, but neither has a unique
 key per recipient and reason, skip-locked claiming for several workers, or a state for "handed over, outcome

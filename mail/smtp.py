@@ -1,4 +1,4 @@
-"""SMTP for the outbox, spoken one step at a time so that every failure lies plainly before or after the hand-over.
+"""SMTP for the outbox, spoken so that every failure lies plainly before or after the hand-over of a body.
 
 Written on smtplib rather than Django's mail backend because the outbox must know in which step a failure came: a
 refusal or a broken connection before the server's 354 means the server has nothing and the mail may be tried again;
@@ -60,8 +60,14 @@ def data_payload(raw: bytes) -> bytes:
 
 
 class SmtpSession:
-    """One SMTP connection for a batch. Each mail is three calls: `recipient_accepted` (MAIL and RCPT),
-    `data_command` (DATA, up to the 354) and `send_body` (the body and the final reply).
+    """One SMTP connection for a batch, spoken in turns. A turn carries the body of the mail whose DATA got its 354
+    and the next mail's MAIL, RCPT and DATA: `send` writes it, `body_answer` reads the server's answer to the body and
+    `envelope_answer` its answers to the next mail's commands, each returning the problem (None: accepted).
+
+    Where the server offers PIPELINING (RFC 2920; Postfix and Exim do), a turn is one write and one network round
+    trip: the body may open a group of commands and DATA must close it, which is exactly a turn. smtplib speaks one
+    command at a time, so the commands are written here with its `send` and read back with its `getreply`. Without
+    PIPELINING each command waits for its answer, as before.
 
     Only a 5xx to the mail itself (at RCPT, DATA or after the body) is permanent: a refused login, greeting or sender
     is the installation's problem, not the mail's, and is retried. Only OSError (smtplib's errors
@@ -70,6 +76,8 @@ class SmtpSession:
 
     def __init__(self):
         self.connection: smtplib.SMTP | None = None
+        self._body_lost: OSError | None = None  # the write of this turn's body failed
+        self._envelope_written = False  # this turn's MAIL, RCPT and DATA went out with the body
 
     def __enter__(self) -> "SmtpSession":
         return self
@@ -79,6 +87,7 @@ class SmtpSession:
 
     def close(self, *, polite: bool = False) -> None:
         """Close the connection; politely (QUIT) only when nothing went wrong, because QUIT can hang too."""
+        self._envelope_written = False
         if self.connection is not None:
             connection, self.connection = self.connection, None
             try:
@@ -103,66 +112,101 @@ class SmtpSession:
 
     @property
     def _opened(self) -> smtplib.SMTP:
-        # The steps after recipient_accepted use the connection it opened: a step that closes it raises, so the
+        # A body and its answer use the connection whose DATA got the 354: a step that closes it raises, so the
         # next step of that mail never runs.
         return cast(smtplib.SMTP, self.connection)
 
-    def recipient_accepted(self, *, to_address: str) -> None:
-        """MAIL and RCPT. Returns once the server accepted the recipient; it holds nothing of the mail yet."""
+    def send(self, *, body: bytes | None, envelope_to: str | None) -> None:
+        """Write a turn: the body (from data_payload) of the mail whose DATA got its 354, and with it, where the
+        server pipelines, the next mail's commands. Once this starts, the server may have the body."""
+        self._body_lost, self._envelope_written = None, False
+        if body is None:
+            return  # the first turn of a connection: envelope_answer writes the commands
+        pipelined = envelope_to is not None and self._opened.has_extn("pipelining")
+        commands = _envelope_commands(envelope_to) if envelope_to is not None and pipelined else b""
         try:
-            connection = self._connect()
-            sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-            if connection.has_extn("pipelining"):
-                # RFC 2920: both commands in one write and both replies read after, one network round trip less.
-                connection.send(f"MAIL FROM:<{sender}>\r\nRCPT TO:<{to_address}>\r\n".encode("ascii"))
-                sender_reply, recipient_reply = connection.getreply(), connection.getreply()
-            else:
-                sender_reply = connection.mail(sender)
-                # No RCPT after a refused sender: that refusal is the answer, raised below.
-                recipient_reply = connection.rcpt(to_address) if sender_reply[0] == 250 else sender_reply
+            self._opened.send(body + commands)
         except OSError as error:
             self.close()
-            raise SmtpRefused(f"Not handed over: {error!r}") from error
-        if sender_reply[0] != 250:
-            self._reset()
-            raise SmtpRefused(f"Sender refused: {sender_reply[0]} {sender_reply[1]!r}")
-        if recipient_reply[0] not in (250, 251):
-            self._reset()
-            raise SmtpRefused.from_reply(*recipient_reply)
+            self._body_lost = error
+        else:
+            self._envelope_written = bool(commands)
 
-    def data_command(self) -> None:
-        """DATA, up to the server's 354. A refusal or a broken connection here leaves the server without the mail."""
+    def body_answer(self) -> SmtpRefused | SmtpOutcomeUnknown | None:
+        """The server's answer to the body sent in this turn: None for its 250."""
         try:
-            code, reply = self._opened.docmd("data")
-        except OSError as error:
-            self.close()
-            raise SmtpRefused(f"Not handed over: the connection broke at DATA: {error!r}") from error
-        if code != 354:
-            self._reset()
-            raise SmtpRefused.from_reply(code, reply)
-
-    def send_body(self, payload: bytes) -> None:
-        """The body (from data_payload) and the server's final reply. Once this starts, the server may have it."""
-        try:
-            self._opened.send(payload)
+            if self._body_lost is not None:
+                raise self._body_lost
             code, reply = self._opened.getreply()
         except OSError as error:
             self.close()
-            raise SmtpOutcomeUnknown(f"Connection lost after the message went out: {error!r}") from error
-        if code != 250:
-            self._reset()
-            raise SmtpRefused.from_reply(code, reply)
+            return SmtpOutcomeUnknown(f"Connection lost after the message went out: {error!r}")
+        # No RSET after a refusal: the end of the data ends the transaction whatever the answer (RFC 5321 4.1.1.4),
+        # and an RSET here would land behind the next mail's pipelined commands.
+        return None if code == 250 else SmtpRefused.from_reply(code, reply)
+
+    def envelope_answer(self, to_address: str) -> SmtpRefused | None:
+        """MAIL, RCPT and DATA, up to the server's 354: None once the server waits for the body. A refusal or a
+        broken connection here leaves the server without the mail. On a new connection, or when the body's turn
+        did not carry them, the commands are written now."""
+        try:
+            if self._envelope_written:
+                replies = [self._opened.getreply() for _command in range(3)]
+            else:
+                replies = self._envelope_on_its_own(self._connect(), to_address)
+        except OSError as error:
+            self.close()
+            return SmtpRefused(f"Not handed over: {error!r}")
+        finally:
+            self._envelope_written = False
+        sender = replies[0]
+        recipient, data = (*replies[1:], None, None)[:2]
+        refusal = None
+        if sender[0] != 250:
+            refusal = SmtpRefused(f"Sender refused: {sender[0]} {sender[1]!r}")
+        elif recipient is not None and recipient[0] not in (250, 251):
+            refusal = SmtpRefused.from_reply(*recipient)
+        elif data is not None and data[0] != 354:
+            refusal = SmtpRefused.from_reply(*data)
+        if refusal is not None:
+            # After a refusal the server still holds the transaction: without RSET the next MAIL would be refused.
+            # A server that answered DATA with 354 all the same waits for a body that must not come: hang up.
+            if data is not None and data[0] == 354:
+                self.close()
+            else:
+                self._reset()
+        return refusal
+
+    def _envelope_on_its_own(self, connection: smtplib.SMTP, to_address: str) -> list[tuple[int, bytes]]:
+        if connection.has_extn("pipelining"):
+            connection.send(_envelope_commands(to_address))
+            return [connection.getreply() for _command in range(3)]
+        replies = [connection.mail(_sender())]
+        # No RCPT after a refused sender, and no DATA after a refused recipient: that refusal is the answer.
+        if replies[-1][0] == 250:
+            replies.append(connection.rcpt(to_address))
+        if replies[-1][0] in (250, 251):
+            replies.append(connection.docmd("data"))
+        return replies
 
     def abandon(self) -> None:
-        """Drop the transaction begun by recipient_accepted, when the mail is not to be sent after all."""
-        self._reset()
+        """Drop the mail whose DATA got its 354 but which is not to be sent after all. The server waits for its
+        body, which RSET cannot interrupt: hang up, and the next mail goes on a new connection."""
+        self.close()
 
     def _reset(self) -> None:
-        """After a refusal the server still holds the transaction; without RSET the next MAIL would be refused."""
         try:
             self._opened.rset()
         except OSError:
             self.close()
+
+
+def _sender() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _envelope_commands(to_address: str) -> bytes:
+    return f"MAIL FROM:<{_sender()}>\r\nRCPT TO:<{to_address}>\r\nDATA\r\n".encode("ascii")
 
 
 def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMultiAlternatives:
@@ -171,14 +215,19 @@ def build_email(message: OutboxMessage, *, personal_link: str = "") -> EmailMult
         body=message.body_text.replace(PERSONAL_LINK, personal_link),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_address],
-        headers={
-            "Message-ID": message.message_id,
-            # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
-            "List-Unsubscribe": f"<{message.opt_out_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": message.language,
-        },
+        headers=headers(message),
     )
     email.attach_alternative(message.body_html.replace(PERSONAL_LINK, personal_link), "text/html")
     return email
+
+
+def headers(message: OutboxMessage) -> dict[str, str]:
+    """The outbox's own headers, after Subject, From, To and Date (mail/mime.py writes them in this order too)."""
+    return {
+        "Message-ID": message.message_id,
+        # RFC 8058: mail clients offer their own one-click unsubscribe button that posts to this link.
+        "List-Unsubscribe": f"<{message.opt_out_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        "Content-Language": message.language,
+    }

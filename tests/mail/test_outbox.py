@@ -1,11 +1,13 @@
 """The outbox in one process: what is written, when, and what sending does with each answer of a real SMTP server."""
 
+import smtplib
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mail import registry
@@ -27,9 +29,11 @@ from tests.smtp_server import ACCEPT, HANG_UP, PERMANENT_FAILURE, TEMPORARY_FAIL
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def smtp(settings):
-    with SmtpServer() as server:
+# Every test that talks to the server runs twice: with a server that offers PIPELINING, where a mail's body and the
+# next mail's commands go in one write, and with one that does not.
+@pytest.fixture(params=[False, True], ids=["one-command-at-a-time", "pipelined"])
+def smtp(settings, request):
+    with SmtpServer(pipelining=request.param) as server:
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = False
@@ -222,6 +226,31 @@ def test_a_stale_claim_sends_nothing(smtp):
     assert len(smtp.messages) == 1
 
 
+def test_a_claim_lost_mid_batch_leaves_the_rest_to_the_newer_claim_and_nothing_goes_twice(smtp, monkeypatch):
+    outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(3)))
+    stale_token, message_ids = outbox_claim_batch()
+    envelope_answer = SmtpSession.envelope_answer
+    newer_claims = []
+
+    def claim_runs_out(session, to_address):
+        if len(newer_claims) == 0 and OutboxMessage.objects.filter(status=OutboxStatus.SENDING).exists():
+            # The first mail is sending: now the claim runs out and another sweep takes the mails still pending.
+            OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(lease_expires_at=timezone.now())
+            newer_claims.append(outbox_claim_batch())
+        return envelope_answer(session, to_address)
+
+    monkeypatch.setattr(SmtpSession, "envelope_answer", claim_runs_out)
+    outbox_send_batch(claim_token=stale_token, message_ids=message_ids)
+    assert len(smtp.messages) == 1
+    [(newer_token, newer_ids)] = newer_claims
+    assert len(newer_ids) == 2
+    outbox_send_batch(claim_token=newer_token, message_ids=newer_ids)
+
+    assert len(smtp.messages) == 3
+    assert sorted(smtp.message_ids) == sorted(OutboxMessage.objects.values_list("message_id", flat=True))
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
 def test_the_opt_out_link_asks_first_and_then_stops_all_mail_to_the_contact(client):
     contact = ContactFactory(preferred_language="en")
     outbox_enqueue(mails=[invitation_for(contact)])
@@ -361,16 +390,16 @@ def test_a_lost_database_connection_is_made_again_and_the_batch_goes_on(smtp, mo
 
 def test_the_soft_time_limit_stops_the_batch_and_puts_the_unsent_mails_back(smtp, monkeypatch):
     outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(4)))
-    accepted = SmtpSession.recipient_accepted
+    envelope_answer = SmtpSession.envelope_answer
     calls = []
 
-    def limited(session, *, to_address):
+    def limited(session, to_address):
         calls.append(to_address)
         if len(calls) == 2:
-            raise SoftTimeLimitExceeded()
-        accepted(session, to_address=to_address)
+            raise SoftTimeLimitExceeded()  # while the second mail waits for RCPT, after the first one's 250
+        return envelope_answer(session, to_address)
 
-    monkeypatch.setattr(SmtpSession, "recipient_accepted", limited)
+    monkeypatch.setattr(SmtpSession, "envelope_answer", limited)
     send_due()
 
     statuses = sorted(OutboxMessage.objects.values_list("status", flat=True))
@@ -402,13 +431,30 @@ def test_an_address_that_cannot_be_written_in_smtp_fails_that_mail_alone(smtp):
     assert [message["To"] for message in smtp.messages] == [fine.email]
 
 
-def test_mail_goes_out_pipelined_when_the_server_offers_it(settings):
-    with SmtpServer(pipelining=True) as server:
+def test_with_pipelining_a_mail_costs_one_write_to_the_server_and_one_statement(settings, monkeypatch):
+    writes = []
+    write = smtplib.SMTP.send
+
+    def recorded(connection, data):
+        writes.append(data)
+        write(connection, data)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", recorded)
+    outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(3)))
+    claim_token, message_ids = outbox_claim_batch()
+    with SmtpServer(pipelining=True) as server, CaptureQueriesContext(connection) as queries:
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
-        outbox_enqueue(mails=survey_invitation_mails(ContactFactory.create_batch(3)))
-        send_due()
+        outbox_send_batch(claim_token=claim_token, message_ids=message_ids)
         assert len(server.messages) == 3
+
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    turns = [data for data in writes if isinstance(data, bytes)]  # smtplib writes its own commands (EHLO, QUIT) as str
+    assert len(turns) == 4, "the first mail's commands, then each body with the next mail's commands, the last body"
+    assert turns[0].startswith(b"MAIL FROM:") and turns[0].endswith(b"DATA\r\n")
+    assert all(b"\r\n.\r\nMAIL FROM:" in turn and turn.endswith(b"DATA\r\n") for turn in turns[1:3])
+    assert turns[3].endswith(b"\r\n.\r\n")
+    outbox_writes = [query for query in queries.captured_queries if query["sql"].lstrip().startswith("UPDATE")]
+    assert len(outbox_writes) == 4, "one write per turn: sending, sent and sending twice, sent"
 
 
 def test_lines_that_start_with_a_dot_are_doubled_and_a_lone_dot_ends_the_body():
