@@ -250,8 +250,8 @@ def _record_refusal(outgoing: "_Outgoing", refusal: SmtpRefused, *, claim_token:
 # The usual turn's statement. Written in SQL because it runs once per mail: composed with the ORM (Case, When, Q)
 # it cost more CPU than everything else the worker does for a mail. Its conditions are those of _settle (for "sent")
 # and _mark_sending.
-SENT_AND_SENDING = """
-    UPDATE crm_outboxmessage SET
+SENT_AND_SENDING = f"""
+    UPDATE {OutboxMessage._meta.db_table} SET
         status = CASE WHEN id = %(going)s THEN %(sent)s ELSE %(sending)s END,
         sent_at = CASE WHEN id = %(going)s THEN %(now)s ELSE sent_at END,
         claim_token = CASE WHEN id = %(going)s THEN NULL ELSE claim_token END,
@@ -261,7 +261,7 @@ SENT_AND_SENDING = """
     WHERE (id = %(going)s AND status IN (%(sending)s, %(uncertain)s) AND lease_expires_at = %(going_lease)s)
         OR (id = %(next)s AND claim_token = %(claim)s
             AND (status = %(pending)s OR (status = %(sending)s AND lease_expires_at = %(lease)s)))
-"""
+"""  # noqa: S608 (the table name from the model, every value a parameter)
 
 
 def _mark_sent_and_sending(going: "_Outgoing", next_up: "_Outgoing", *, claim_token: uuid.UUID) -> bool:
