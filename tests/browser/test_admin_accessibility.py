@@ -26,7 +26,7 @@ from django_celery_beat.models import (
 )
 from django_otp.plugins.otp_static.models import StaticDevice
 from import_export.admin import ExportMixin, ImportMixin
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.tokens import api_token_create
@@ -34,7 +34,8 @@ from mail.outbox import outbox_enqueue
 from mail.services import mail_preferences_update
 from privacy.audit import access_record
 from privacy.models import AccessAction
-from tests.browser.conftest import Site, assert_accessible, assert_reflows
+from stakeholders.models import Organisation
+from tests.browser.conftest import VIEWPORT, Site, assert_accessible, assert_reflows
 from tests.factories import survey_invitation_mails
 
 # The site only reads its data set, so its tests need the test database but not an empty one after each (conftest.site).
@@ -49,6 +50,12 @@ COLLECTOR.user = get_user_model()(is_active=True, is_staff=True, is_superuser=Tr
 class AdminPage:
     name: str
     url: Callable[[dict[type[models.Model], models.Model]], str]  # from one existing row per registered model
+    then: Callable[[Page], None] | None = None  # what the administrator does next, such as sending the form empty
+
+
+def send_the_form_empty(page: Page) -> None:
+    page.locator("#content-main form input[name=_save]").click()
+    expect(page.locator(".errornote")).to_be_visible()
 
 
 def _model_pages(model: type[models.Model], model_admin: admin.ModelAdmin) -> list[AdminPage]:
@@ -79,6 +86,32 @@ def _model_pages(model: type[models.Model], model_admin: admin.ModelAdmin) -> li
     return pages
 
 
+def _other_pages() -> list[AdminPage]:
+    """The pages around the models' own: the administrator's password, a form with its errors showing, a filtered
+    and searched list, a deletion to confirm."""
+    organisations = "admin:stakeholders_organisation"
+    return [
+        AdminPage("password-change", lambda rows: reverse("admin:password_change")),
+        AdminPage(
+            "auth.user-password",
+            lambda rows: reverse("admin:auth_user_password_change", args=[rows[get_user_model()].pk]),
+        ),
+        AdminPage(
+            "stakeholders.organisation-add-errors",
+            lambda rows: reverse(f"{organisations}_add"),
+            then=send_the_form_empty,
+        ),  # fmt: skip
+        AdminPage(
+            "stakeholders.organisation-changelist-filtered",
+            lambda rows: reverse(f"{organisations}_changelist") + "?q=gemeente&kind__exact=municipality",
+        ),
+        AdminPage(
+            "stakeholders.organisation-delete",
+            lambda rows: reverse(f"{organisations}_delete", args=[rows[Organisation].pk]),
+        ),
+    ]
+
+
 def admin_pages() -> list[AdminPage]:
     registry = admin.site._registry
     apps = sorted({model._meta.app_label for model in registry})
@@ -86,6 +119,7 @@ def admin_pages() -> list[AdminPage]:
         AdminPage("index", lambda rows: reverse("admin:index")),
         *(AdminPage(f"{app}-index", lambda rows, app=app: reverse("admin:app_list", args=[app])) for app in apps),
         *(page for model in sorted(registry, key=str) for page in _model_pages(model, registry[model])),
+        *_other_pages(),
     ]
 
 
@@ -132,18 +166,30 @@ def rows(site, django_db_blocker) -> dict[type[models.Model], models.Model]:
 
 
 @pytest.fixture(scope="module")
-def admin_page(site, site_context) -> Page:
-    """One page for the whole sweep, signed in as the superuser."""
-    page = site_context.new_page()
-    site.sign_in(page, "superuser")
+def admin_page(browser, site) -> Page:
+    """One page for the whole sweep, signed in as the superuser, in a context of its own: `site_page` clears the
+    cookies of the module's shared context."""
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL", base_url=site.url)
+    context.set_default_timeout(10_000)
+    page = site.sign_in(context.new_page(), "superuser")
     yield page
-    page.close()
+    context.close()
 
 
 @pytest.mark.parametrize("admin_page_under_test", ADMIN_PAGES, ids=lambda page: page.name)
 def test_admin_page_has_no_accessibility_violations(admin_page_under_test, rows, admin_page):
     response = admin_page.goto(admin_page_under_test.url(rows))
-
     assert response.status == 200
+    if admin_page_under_test.then:
+        admin_page_under_test.then(admin_page)
+
     assert_accessible(admin_page)
     assert_reflows(admin_page)
+
+
+def test_admin_login_has_no_accessibility_violations(site_page):
+    site_page.goto("/admin/login/")
+    expect(site_page.locator("#login-form")).to_be_visible()
+
+    assert_accessible(site_page)
+    assert_reflows(site_page)
