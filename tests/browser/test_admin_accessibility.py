@@ -34,7 +34,7 @@ from mail.outbox import outbox_enqueue
 from mail.services import mail_preferences_update
 from privacy.audit import access_record
 from privacy.models import AccessAction
-from stakeholders.models import Organisation
+from stakeholders.models import Interaction, Organisation
 from tests.browser.conftest import VIEWPORT, Site, assert_accessible, assert_reflows
 from tests.factories import survey_invitation_mails
 
@@ -51,6 +51,20 @@ class AdminPage:
     name: str
     url: Callable[[dict[type[models.Model], models.Model]], str]  # from one existing row per registered model
     then: Callable[[Page], None] | None = None  # what the administrator does next, such as sending the form empty
+
+
+def open_the_contacts_choices(page: Page) -> None:
+    """Open the autocomplete's list of choices, which select2 draws at the end of the page."""
+    page.locator("#id_contacts + .select2-container .select2-search__field").click()
+    page.locator(".select2-results__option").first.wait_for()
+
+
+def add_a_row(page: Page) -> None:
+    """Add a row to the first inline table, as its "add another" link does."""
+    rows = page.locator(".inline-related.tabular tbody tr.form-row:not(.empty-form)").first.locator("xpath=..")
+    before = rows.locator("tr.form-row:not(.empty-form)").count()
+    page.locator(".inline-related.tabular .add-row a").first.click()
+    expect(rows.locator("tr.form-row:not(.empty-form)")).to_have_count(before + 1)
 
 
 def send_the_form_empty(page: Page) -> None:
@@ -87,8 +101,9 @@ def _model_pages(model: type[models.Model], model_admin: admin.ModelAdmin) -> li
 
 
 def _other_pages() -> list[AdminPage]:
-    """The pages around the models' own: the administrator's password, a form with its errors showing, a filtered
-    and searched list, a deletion to confirm."""
+    """The pages around the models' own: the administrator's password, a form with its errors showing, an
+    autocomplete with its choices open, a form with a row added to its inline table, a filtered and searched list, a
+    deletion to confirm."""
     organisations = "admin:stakeholders_organisation"
     return [
         AdminPage("password-change", lambda rows: reverse("admin:password_change")),
@@ -101,6 +116,16 @@ def _other_pages() -> list[AdminPage]:
             lambda rows: reverse(f"{organisations}_add"),
             then=send_the_form_empty,
         ),  # fmt: skip
+        AdminPage(
+            "stakeholders.interaction-change-choices-open",
+            lambda rows: reverse("admin:stakeholders_interaction_change", args=[rows[Interaction].pk]),
+            then=open_the_contacts_choices,
+        ),
+        AdminPage(
+            "stakeholders.organisation-change-row-added",
+            lambda rows: reverse(f"{organisations}_change", args=[rows[Organisation].pk]),
+            then=add_a_row,
+        ),
         AdminPage(
             "stakeholders.organisation-changelist-filtered",
             lambda rows: reverse(f"{organisations}_changelist") + "?q=gemeente&kind__exact=municipality",

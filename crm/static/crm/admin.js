@@ -35,6 +35,12 @@
         // The chosen items and the clear button sit in one list, which then holds more than list items.
         if (rendered) rendered.setAttribute("role", "none");
       }
+      // An open combobox names the list it controls (ARIA 1.2); select2 names it only with aria-owns.
+      if (selection && selection.hasAttribute("aria-owns")) {
+        selection.setAttribute("aria-controls", selection.getAttribute("aria-owns"));
+      } else if (selection) {
+        selection.removeAttribute("aria-controls");
+      }
       const search = container.querySelector(".select2-search__field");
       if (search) search.setAttribute("aria-labelledby", labelId);
     }
