@@ -28,6 +28,7 @@ class Visit:
     then: Callable[[Page], None] | None = None  # what the visitor does next, such as sending the form empty
     before: Callable[[Page], None] | None = None  # set up before the first request
     screenshot: str = ""
+    phone_screenshot: str = ""  # also as a phone shows it, 390 CSS px wide
 
 
 def organisation(name: str, suffix: str = "") -> Callable[[Site], str]:
@@ -130,7 +131,7 @@ def respondent_visits(language: str) -> list[Visit]:
 
 
 VISITS = [
-    Visit("dashboard", lambda site: "/", screenshot="dashboard"),
+    Visit("dashboard", lambda site: "/", screenshot="dashboard", phone_screenshot="dashboard-phone"),
     Visit("organisation-list", lambda site: "/organisaties/"),
     Visit("organisation-list-filtered", lambda site: "/organisaties/?soort=ngo&sorteer=-naam"),
     Visit("organisation-list-bad-filter", lambda site: "/organisaties/?soort=nonsense", then=shows_errors),
@@ -147,6 +148,10 @@ VISITS = [
     Visit("interaction-start", lambda site: "/contact-vastleggen/?zoek=x"),
     Visit("interaction-start-found", lambda site: "/contact-vastleggen/?zoek=gemeente"),
     Visit("contact-list", lambda site: "/contactpersonen/"),
+    Visit("interaction-list", lambda site: "/interacties/"),
+    Visit("interaction-list-filtered", lambda site: "/interacties/?soort=gemeente&plaatsgevondenVanaf=2020-01-01"),
+    Visit("interaction-list-bad-filter", lambda site: "/interacties/?niveau=nonsense", then=shows_errors),
+    Visit("organisations-plan", lambda site: "/organisaties/plannen/?soort=ngo", "coordinator"),
     Visit("contact-detail", lambda site: f"/contactpersonen/{site.world.contact.pk}/"),
     Visit("contact-edit", lambda site: f"/contactpersonen/{site.world.contact.pk}/bewerken/"),
     Visit("contact-erase", lambda site: f"/contactpersonen/{site.world.contact.pk}/wissen/", "coordinator"),
@@ -212,6 +217,11 @@ def test_it_has_no_accessibility_violations(visit, site, site_page, screenshot):
         visit.then(page)
     if visit.screenshot:
         screenshot(page, visit.screenshot)
+    if visit.phone_screenshot:
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        screenshot(page, visit.phone_screenshot)
+        page.set_viewport_size(size)
 
     assert_accessible(page)
     assert_reflows(page)
