@@ -12,9 +12,10 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import Serializer
 
+from crm.datetimes import fast_datetimes
 from crm.spreadsheet import CONTENT_TYPE, DIALECT, csv_safe
 
-from .rows import RowEncoder, fast_datetimes
+from .rows import RowEncoder
 from .wire import camel
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ row lookup) makes `RowEncoder.compile` return None, and the list takes DRF's own
 """
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -28,14 +27,6 @@ from .renderers import WireRecords, wire_key
 from .serializers import UtcDateTimeField
 
 Convert = Callable[[Any], Any]
-
-try:
-    from psycopg import adapters as psycopg_adapters
-    from psycopg.pq import Format
-
-    C_TIMESTAMPTZ_LOADER = psycopg_adapters.get_loader(psycopg_adapters.types["timestamptz"].oid, Format.TEXT)
-except ImportError:  # SQLite only, without psycopg
-    C_TIMESTAMPTZ_LOADER = None
 
 # Fields whose stored value is already what goes on the wire (their to_representation is str(), int() or bool() of
 # a value of that very type).
@@ -134,21 +125,6 @@ class RowEncoder:
             for row, record in zip(rows, records, strict=True):
                 record[part.key] = grouped.get(row[0], [])
         return records
-
-
-def _c_datetimes(execute, sql, params, many, context):
-    # Django loads every timestamptz with a Python subclass of psycopg's loader that parses the text in Python (5 µs
-    # a value, a fifth of a page of organisations with their contacts); psycopg's own loader is written in C. Both
-    # give aware date-times, which the encoder turns into UTC text.
-    context["cursor"].cursor.adapters.register_loader("timestamptz", C_TIMESTAMPTZ_LOADER)
-    return execute(sql, params, many, context)
-
-
-def fast_datetimes(connection):
-    """Queries made inside load their date-times with psycopg's C loader, where there is one."""
-    if connection.vendor != "postgresql" or C_TIMESTAMPTZ_LOADER is None:
-        return nullcontext()
-    return connection.execute_wrapper(_c_datetimes)
 
 
 def _lookup(field: serializers.Field, model: type[models.Model], queryset: QuerySet) -> str | None:

@@ -11,7 +11,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from .rows import RowEncoder, fast_datetimes
+from crm.datetimes import fast_datetimes
+
+from .rows import RowEncoder
 
 if TYPE_CHECKING:
     # What these classes are mixed into: checked as a generic view, a plain class when it runs.
