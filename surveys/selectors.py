@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, StdDev, Subquery, Sum
+from django.db.models import Avg, Case, Count, OuterRef, Q, QuerySet, StdDev, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -288,14 +288,13 @@ def round_figures(*, survey_round: SurveyRound) -> dict:
                 overall[question] = stats
             else:
                 per_group.setdefault(dimension, {}).setdefault(question, {})[value] = stats
-        # Answers without a number (choices and open answers) are counted apart; numeric ones are counted above.
-        counts = {
-            row["question_id"]: row["n"]
-            for row in answers.filter(number__isnull=True).values("question_id").annotate(n=Count("id")).order_by()
-        }
-        choices = answers.filter(question__kind=QuestionKind.CHOICE).values("question_id", "text")
-        for row in choices.annotate(n=Count("id")).order_by():
-            distribution.setdefault(row["question_id"], {})[row["text"]] = row["n"]
+        # Answers without a number (choices and open answers), in one more scan: counted per question, and a choice's
+        # per chosen text (an open answer's text is no group).
+        choice = Case(When(question__kind=QuestionKind.CHOICE, then="text"), default=None)
+        for row in answers.filter(number__isnull=True).values("question_id", choice=choice).annotate(n=Count("id")):
+            counts[row["question_id"]] = counts.get(row["question_id"], 0) + row["n"]
+            if row["choice"] is not None:
+                distribution.setdefault(row["question_id"], {})[row["choice"]] = row["n"]
     answered = survey_round.invitations.filter(answered_on__isnull=False).count()
     # While the round is open its answers are still (partly) in the ballot box: its progress counts the invitations
     # answered. Once closed, every ballot has moved (survey_round_close) and the results tables hold them all.
