@@ -1,10 +1,8 @@
 """Steering figures: per group of organisations, how much contact the agency had over a period beside how the group
 graded it in the last two closed survey rounds.
 
-A group is a set of active organisations: those of one kind, of one scope, of one liaison officer (or without one),
-or those with an active contact person at one level (so an organisation with contacts at two levels is in both
-groups, exactly as the organisation list's `niveau` filter selects them). Every contact figure of a group is over
-its organisations: their interactions, the follow-up actions of those interactions, their last contact.
+The groups are those of steering/groupings.py. Every contact figure of a group is over its organisations: their
+interactions, the follow-up actions of those interactions, their last contact.
 
 Each grouping costs a fixed number of grouped queries (organisations, contacts, interactions, follow-up actions, and
 the names of the officers), never a query per group. The survey figures are read from the results frozen when a
@@ -14,46 +12,24 @@ Responses carry no officer, so the officer grouping has no survey figures.
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Avg,
-    Count,
-    DateField,
-    DurationField,
-    Exists,
-    F,
-    Min,
-    OuterRef,
-    Q,
-    Value,
-)
+from django.db.models import Aggregate, Avg, Count, DateField, DurationField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders import wire as stakeholder_wire
-from stakeholders.models import (
-    Contact,
-    ContactLevel,
-    FollowUpAction,
-    Interaction,
-    Organisation,
-    OrganisationKind,
-    OrganisationStatus,
-    Scope,
-)
+from stakeholders.models import Contact, FollowUpAction, Interaction, Organisation, OrganisationStatus
 from stakeholders.selectors import organisations_overdue
-from surveys.models import SCALES, FrozenResults, Question, QuestionKind, RoundStatus, SurveyRound
+from surveys.models import SurveyRound
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from .groupings import GROUPINGS, NO_OFFICER, NO_OFFICER_QUERY, Grouping, Period
+from .survey_figures import SurveyColumn, SurveyFigures, latest_closed_rounds, survey_cell, survey_columns
 
 # The figures count every interaction, confidential ones included: they are for those who may see them all, the
 # coordinators and administrators (accounts/roles.py grants it; the page and the API ask for it).
@@ -68,152 +44,6 @@ class Median(Aggregate):
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     allow_distinct = False
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """One way of dividing the organisations into groups."""
-
-    key: str
-    label: "StrOrPromise"
-    # The path from an organisation to its group's value, and the organisations that belong to a group at all.
-    path: str
-    members: Callable[[], Q]
-    # The path from a contact person to the group value, for the contacts in the group.
-    contact_path: str
-    # Stored value -> label, for groupings with a fixed set of groups (the officers are read from the data).
-    choices: "dict[str, StrOrPromise] | None"
-    # The organisation list's query key for a group, and the code of a value there.
-    list_key: str
-    list_code: Callable[[str], str]
-    # The breakdown of the frozen survey figures that holds this grouping's groups; None: responses carry no such
-    # thing.
-    breakdown: str | None
-
-
-def _one_contact_per_level() -> Q:
-    """An organisation once per level at which it has an active contact: joined to that level's first contact."""
-    first = (
-        Contact.objects.filter(is_active=True)
-        .order_by()
-        .values("organisation_id", "level")
-        .annotate(first=Min("id"))
-        .values("first")
-    )
-    return Q(contacts__in=first)
-
-
-GROUPINGS = [
-    Grouping(
-        key="kind",
-        label=_("kind of organisation"),
-        path="kind",
-        members=Q,
-        contact_path="organisation__kind",
-        choices=dict(OrganisationKind.choices),
-        list_key="soort",
-        list_code=stakeholder_wire.ORGANISATION_KIND.code,
-        breakdown="organisation_kind",
-    ),
-    Grouping(
-        key="level",
-        label=_("contact level"),
-        path="contacts__level",
-        members=_one_contact_per_level,
-        contact_path="level",
-        choices=dict(ContactLevel.choices),
-        list_key="niveau",
-        list_code=stakeholder_wire.CONTACT_LEVEL.code,
-        breakdown="respondent_level",
-    ),
-    Grouping(
-        key="scope",
-        label=_("scope"),
-        path="scope",
-        members=Q,
-        contact_path="organisation__scope",
-        choices=dict(Scope.choices),
-        list_key="reikwijdte",
-        list_code=stakeholder_wire.SCOPE.code,
-        breakdown="organisation_scope",
-    ),
-    Grouping(
-        key="officer",
-        label=_("liaison officer"),
-        path="owner__username",
-        members=Q,
-        contact_path="organisation__owner__username",
-        choices=None,
-        list_key="relatiebeheerder",
-        list_code=str,
-        breakdown=None,
-    ),
-]
-# The group of the organisations without a liaison officer, and how the organisation list selects them.
-NO_OFFICER = ""
-NO_OFFICER_QUERY = {"zonderRelatiebeheerder": "true"}
-
-
-@dataclass(frozen=True)
-class Period:
-    """From and until, both days included."""
-
-    starts_on: date
-    ends_on: date
-
-    @classmethod
-    def last_twelve_months(cls, *, today: date | None = None) -> "Period":
-        today = today or timezone.localdate()
-        try:
-            year_ago = today.replace(year=today.year - 1)
-        except ValueError:  # 29 February
-            year_ago = today.replace(year=today.year - 1, day=28)
-        return cls(starts_on=year_ago + timedelta(days=1), ends_on=today)
-
-    def moments(self) -> tuple[datetime, datetime]:
-        """The first moment of the first day and the first moment after the last, in the agency's time zone."""
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.combine(self.starts_on, time.min, tzinfo=zone),
-            datetime.combine(self.ends_on + timedelta(days=1), time.min, tzinfo=zone),
-        )
-
-
-@dataclass
-class SurveyCell:
-    """A group's figure for one question in one round, as the frozen results show it."""
-
-    n: int
-    mean: float | None
-    suppressed: bool
-
-
-@dataclass
-class SurveyColumn:
-    """A question scored on a scale (the overall grade or a dimension), by its code that stays across rounds."""
-
-    code: str
-    label: str
-    is_grade: bool
-
-
-@dataclass
-class SurveyFigures:
-    """One group's figures for one question: in the latest closed round and the one before, and the change."""
-
-    code: str
-    latest: SurveyCell | None
-    previous: SurveyCell | None
-
-    @property
-    def suppressed(self) -> bool:
-        return self.latest is not None and self.latest.suppressed
-
-    @property
-    def change(self) -> float | None:
-        if self.latest is None or self.previous is None or self.latest.mean is None or self.previous.mean is None:
-            return None
-        return round(self.latest.mean - self.previous.mean, 2)
 
 
 @dataclass
@@ -435,45 +265,6 @@ def _rounded(value: float | None) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-def _latest_closed_rounds() -> list[FrozenResults]:
-    """The frozen figures of the last two closed rounds, the latest first: one query."""
-    return list(
-        FrozenResults.objects.filter(round__status=RoundStatus.CLOSED)
-        .select_related("round")
-        .order_by("-round__closes_at", "-round_id")[:2]
-    )
-
-
-def _survey_columns(frozen: list[FrozenResults]) -> list[SurveyColumn]:
-    """The questions on a scale of the latest round, the overall grade first, labelled in the reader's language."""
-    if not frozen:
-        return []
-    stored = [question for question in frozen[0].figures["questions"] if question["kind"] in SCALES]
-    texts = {question.pk: question.text for question in Question.objects.filter(pk__in=[q["question"] for q in stored])}
-    columns = [
-        SurveyColumn(code=question["code"], label=texts.get(question["question"], question["code"]),
-                     is_grade=question["kind"] == QuestionKind.GRADE)
-        for question in stored
-    ]  # fmt: skip
-    return sorted(columns, key=lambda column: not column.is_grade)
-
-
-def _survey_cell(figures: dict, *, code: str, breakdown: str, value: str) -> SurveyCell | None:
-    """A group's cell in one round's frozen figures; suppressed where the whole question is; None where the round
-    did not ask the question."""
-    question = next((stored for stored in figures["questions"] if stored["code"] == code), None)
-    if question is None:
-        return None
-    cells = question["breakdowns"].get(breakdown)
-    if cells is None:
-        # The round's figures hide the whole question (too few answers), and so every group.
-        return SurveyCell(n=0, mean=None, suppressed=True)
-    cell = next((cell for cell in cells if cell["label"] == value), None)
-    if cell is None:
-        return SurveyCell(n=0, mean=None, suppressed=False)
-    return SurveyCell(n=cell["n"], mean=cell["mean"], suppressed=cell["suppressed"])
-
-
 def _ranking(tables: list[GroupTable]) -> list[GroupRow]:
     """Where to act first: the groups graded lowest in the latest closed round, and among equal grades those with
     the least contact; groups without a grade shown (suppressed, or no answers) are left out."""
@@ -493,8 +284,9 @@ def steering_figures(*, period: Period | None = None, today: date | None = None)
     for the survey figures, whatever the number of organisations and groups."""
     today = today or timezone.localdate()
     period = period or Period.last_twelve_months(today=today)
-    frozen = _latest_closed_rounds()
-    columns = _survey_columns(frozen)
+    latest_rounds = latest_closed_rounds()
+    frozen = [figures for _round, figures in latest_rounds]
+    columns = survey_columns(frozen)
     tables = []
     for grouping in GROUPINGS:
         rows = _rows(grouping, period=period, today=today)
@@ -503,9 +295,9 @@ def steering_figures(*, period: Period | None = None, today: date | None = None)
                 row.survey = [
                     SurveyFigures(
                         code=column.code,
-                        latest=_survey_cell(frozen[0].figures, code=column.code, breakdown=grouping.breakdown,
+                        latest=survey_cell(frozen[0].figures, code=column.code, breakdown=grouping.breakdown,
                                             value=row.value),
-                        previous=_survey_cell(frozen[1].figures, code=column.code, breakdown=grouping.breakdown,
+                        previous=survey_cell(frozen[1].figures, code=column.code, breakdown=grouping.breakdown,
                                               value=row.value) if len(frozen) > 1 else None,
                     )
                     for column in columns
@@ -513,7 +305,7 @@ def steering_figures(*, period: Period | None = None, today: date | None = None)
         tables.append(GroupTable(grouping=grouping, rows=rows, has_survey=grouping.breakdown is not None))
     return Steering(
         period=period,
-        rounds=[stored.round for stored in frozen],
+        rounds=[survey_round for survey_round, _figures in latest_rounds],
         columns=columns,
         tables=tables,
         ranking=_ranking(tables),

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from steering.selectors import Period, steering_figures
+from surveys.models import FrozenResults
 from tests.factories import ContactFactory, InteractionFactory, OrganisationFactory, UserFactory
 from tests.steering.network import build_network, days_ago
 
@@ -175,3 +176,12 @@ def test_the_figures_cost_the_same_queries_for_two_organisations_as_for_twenty(d
     # One for the closed rounds (none here; with one, one more for its questions' texts), and per grouping four
     # grouped queries: organisations, interactions, follow-up actions, contacts; and the officers' names.
     assert two == twenty == 1 + 4 * 4 + 1
+
+
+def test_a_round_closed_before_figures_were_stored_gets_them_on_the_first_read():
+    build_network()
+    stored = survey_figures(table(steering_figures(), "kind")["ngo"])
+    FrozenResults.objects.all().delete()
+
+    assert survey_figures(table(steering_figures(), "kind")["ngo"]) == stored == (6.5, False, 6.0, False, 0.5)
+    assert sorted(FrozenResults.objects.values_list("round__name", flat=True)) == ["laatste", "vorige"]
