@@ -58,9 +58,9 @@ def seed(organisations: int, interactions: int) -> None:
                 '', 'NL', '', '', '', '', '', '',
                 CASE WHEN n %% 50 = 0 THEN NULL ELSE (%(ids)s::bigint[])[1 + n %% %(officers)s] END, 3, 3,
                 CASE WHEN n %% 10 = 0 THEN 'archived' ELSE 'active' END, '',
-                CASE WHEN n %% 9 = 0 THEN NULL ELSE current_date - (n * 7919 %% 700) END,
-                current_date + (n * 7919 %% 730 - 365), now(), now()
-            FROM generate_series(1, %(organisations)s) AS n
+                CASE WHEN n %% 9 = 0 THEN NULL ELSE current_date - (n * 7919 %% 700)::int END,
+                current_date + (n * 7919 %% 730 - 365)::int, now(), now()
+            FROM generate_series(1::bigint, %(organisations)s) AS n
             """,
             values,
         )
@@ -72,7 +72,7 @@ def seed(organisations: int, interactions: int) -> None:
                 email, phone, preferred_language, is_active, notes, created_at, updated_at)
             SELECT %(first)s + n %% %(organisations)s, 'Test', '', 'Persoon ' || n, '',
                 (%(levels)s::text[])[1 + (n * 31) %% 3], '', '', 'nl', n %% 20 <> 0, '', now(), now()
-            FROM generate_series(0, 2 * %(organisations)s - 1) AS n
+            FROM generate_series(0::bigint, 2 * %(organisations)s - 1) AS n
             """,
             values,
         )
@@ -81,9 +81,9 @@ def seed(organisations: int, interactions: int) -> None:
             INSERT INTO stakeholders_interaction (organisation_id, channel, occurred_at, subject, notes, sentiment,
                 confidential, created_at, updated_at)
             SELECT %(first)s + (n * 7919) %% %(organisations)s, 'meeting',
-                now() - make_interval(hours => (n * 104729) %% (2 * 365 * 24)), 'Overleg ' || n, '',
-                CASE WHEN n %% 4 = 0 THEN NULL ELSE n %% 5 - 2 END, n %% 7 = 0, now(), now()
-            FROM generate_series(1, %(interactions)s) AS n
+                now() - make_interval(hours => ((n * 104729) %% (2 * 365 * 24))::int), 'Overleg ' || n, '',
+                CASE WHEN n %% 4 = 0 THEN NULL ELSE (n %% 5 - 2)::smallint END, n %% 7 = 0, now(), now()
+            FROM generate_series(1::bigint, %(interactions)s) AS n
             """,
             values,
         )
@@ -92,9 +92,9 @@ def seed(organisations: int, interactions: int) -> None:
             INSERT INTO stakeholders_followupaction (interaction_id, description, due_on, done_at, created_at,
                 updated_at)
             SELECT id, 'Vervolg', occurred_at::date + 14,
-                CASE WHEN id %% 3 = 0 THEN NULL ELSE occurred_at + make_interval(days => (id %% 20)::int) END,
+                CASE WHEN id % 3 = 0 THEN NULL ELSE occurred_at + make_interval(days => (id % 20)::int) END,
                 now(), now()
-            FROM stakeholders_interaction WHERE id %% 4 = 0
+            FROM stakeholders_interaction WHERE id % 4 = 0
             """
         )
         connection.execute("ANALYZE")
@@ -166,13 +166,13 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from steering.selectors import steering_figures
+    from tests.sessions import SignedInClient
 
     seed(sizes.organisations, sizes.interactions)
     closed_rounds()
-    client = Client()
+    client = SignedInClient()  # a coordinator confirms the login with a second factor
     client.force_login(get_user_model().objects.get(username="coordinator"))
 
     def get(url: str):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from steering.contact_figures import contact_figures_grouped, contact_figures_in_one_query
 from steering.selectors import Period, steering_figures
 from surveys.models import FrozenResults
 from tests.factories import ContactFactory, InteractionFactory, OrganisationFactory, UserFactory
@@ -173,9 +174,9 @@ def _queries_for(size: int) -> int:
 def test_the_figures_cost_the_same_queries_for_two_organisations_as_for_twenty(db):
     two = _queries_for(2)
     twenty = _queries_for(18)  # on top of the two: twenty organisations and twenty officers
-    # One for the closed rounds (none here; with one, one more for its questions' texts), and per grouping four
-    # grouped queries: organisations, interactions, follow-up actions, contacts; and the officers' names.
-    assert two == twenty == 1 + 4 * 4 + 1
+    # The closed rounds (none here; with one, one more for its questions' texts), the contact figures of every
+    # grouping, the officers' names.
+    assert two == twenty == 3
 
 
 def test_a_round_closed_before_figures_were_stored_gets_them_on_the_first_read():
@@ -185,3 +186,22 @@ def test_a_round_closed_before_figures_were_stored_gets_them_on_the_first_read()
 
     assert survey_figures(table(steering_figures(), "kind")["ngo"]) == stored == (6.5, False, 6.0, False, 0.5)
     assert sorted(FrozenResults.objects.values_list("round__name", flat=True)) == ["laatste", "vorige"]
+
+
+def test_the_grouped_queries_for_other_databases_give_the_figures_of_the_one_query(db):
+    build_network()
+    today = timezone.localdate()
+    for period in (Period.last_twelve_months(), Period(starts_on=today - timedelta(days=6), ends_on=today)):
+        one_query = contact_figures_in_one_query(period=period, today=today)
+        grouped = contact_figures_grouped(period=period, today=today)
+        for grouping, groups in one_query.items():
+            assert set(groups) == set(grouped[grouping]), grouping
+            for value, figures in groups.items():
+                assert {name: _plain(number) for name, number in figures.items()} == {
+                    name: _plain(grouped[grouping][value].get(name, 0 if name != "sentiment" else None))
+                    for name in figures
+                }, (grouping, value)
+
+
+def _plain(number):
+    return None if number is None else round(float(number), 3)
