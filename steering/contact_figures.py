@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, cast
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -96,7 +96,11 @@ def contact_figures_in_one_query(*, period: Period, today: date) -> Figures:
         *levels,
     ]  # fmt: skip
     result: Figures = {grouping.key: {} for grouping in GROUPINGS}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One reporting query over every organisation: compiling it (JIT) costs more than it saves (90 ms of 200 at
+        # 10,000 organisations), and its sorts (the medians) fit in memory with a little more than the default.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
         for grouping, value, *numbers in cursor.fetchall():
             result[grouping][value] = dict(zip(FIGURES, numbers, strict=True))
