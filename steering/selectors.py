@@ -98,16 +98,21 @@ class Steering:
 
     @property
     def ranking_bars(self) -> list[dict]:
-        """The ranking's grades as horizontal bars of an SVG chart, 30 units a grade point, drawn by the template
-        without any script."""
-        return [
-            {"row": row, "y": index * 30, "width": round((row.grade.latest.mean or 0) * 30)}  # type: ignore[union-attr]
-            for index, row in enumerate(self.ranking)
-        ]
+        """The ranking's grades as horizontal bars of an SVG chart (30 units a grade point), each under its group's
+        name and with its grade after it, drawn by the template without any script."""
+        bars = []
+        for index, row in enumerate(self.ranking):
+            mean = row.grade.latest.mean if row.grade and row.grade.latest else None
+            bars.append({"row": row, "mean": mean, "y": index * BAR_SPACING, "width": round((mean or 0) * 30)})
+        return bars
 
     @property
     def chart_height(self) -> int:
-        return max(len(self.ranking) * 30, 30)
+        return max(len(self.ranking), 1) * BAR_SPACING
+
+
+# Units from one bar of the ranking chart to the next: its name above it, then the bar.
+BAR_SPACING = 44
 
 
 def _officer_names(usernames) -> dict[str, str]:

@@ -9,7 +9,7 @@ from tests.browser.conftest import assert_accessible, assert_reflows
 from tests.steering.network import build_network
 
 
-def test_a_coordinator_goes_from_the_ranking_to_the_groups_organisations(logged_in, coordinator, live_server):
+def test_a_coordinator_goes_from_the_ranking_to_the_groups_organisations(logged_in, coordinator, screenshot):
     build_network()
     page = logged_in(coordinator)
     page.goto("/sturing/")
@@ -20,6 +20,7 @@ def test_a_coordinator_goes_from_the_ranking_to_the_groups_organisations(logged_
     )
     assert_accessible(page)
     assert_reflows(page)
+    screenshot(page, "steering")
 
     ranking = page.get_by_role("region", name="Waar eerst in actie komen")
     expect(ranking.locator("tbody tr")).to_have_count(4)

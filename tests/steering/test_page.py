@@ -61,6 +61,8 @@ def test_the_officer_table_says_it_has_no_survey_figures(page):
 def test_the_ranking_has_a_chart_beside_its_table(page):
     ranking = page.split('id="ranking-title"', 1)[1].split("</section>", 1)[0]
     assert '<svg role="img" aria-labelledby="ranking-chart-title"' in ranking
+    # Lokaal's 6,5 out of 10 as a bar of 195 units of 300, its grade written after it.
+    assert '<rect x="0" y="16" width="195" height="18"' in ranking and ">6,5</text>" in ranking
     rows = re.findall(r'<a class="utrecht-link utrecht-link--html-a" href="([^"]+)">([^<]+)</a>', ranking)
     assert rows == [
         ("/organisaties/?reikwijdte=lokaal&amp;status=actief", "lokaal"),
