@@ -107,3 +107,12 @@ def test_the_navigation_shows_steering_to_coordinators_only(client, coordinator,
     assert 'href="/sturing/"' in text_of(client.get("/"))
     client.force_login(liaison_officer)
     assert 'href="/sturing/"' not in text_of(client.get("/"))
+
+
+def test_in_english_the_page_and_its_numbers_follow_the_english_locale(client, coordinator):
+    build_network()
+    client.force_login(coordinator)
+    page = text_of(client.get(URL, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Contact and survey figures by kind of organisation</caption>" in page
+    cells = re.findall(r'<td class="utrecht-table__cell[^"]*">(.*?)</td>', row_of(page, "kind", ">NGO</a>"))
+    assert cells[2] == "2.0" and cells[8] == '6.5 <span class="steering-detail">(was 6.0, +0.5)</span>'
