@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "privacy",
     "stakeholders",
     "surveys",
+    "steering",
     "demo",
 ]
 

@@ -42,11 +42,13 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("mail/stop/<str:token>/", opt_out, name="mail-opt-out"),
     path("", include("surveys.urls")),
+    path("", include("steering.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("api/v1/", include("stakeholders.api.urls")),
     path("api/v1/", include("surveys.api.urls")),
+    path("api/v1/", include("steering.api.urls")),
     # Last: any other address under /api/ answers the API's problem+json 404, also with DEBUG on (where Django would
     # answer its HTML debug page instead of calling handler404). It writes nothing, so no CSRF check (which would
     # answer a PATCH with a session cookie with an HTML 403 instead).

@@ -72,9 +72,7 @@ def round_results_read(*, survey_round: SurveyRound, open_answer_pages: dict[str
     whatever the number of responses."""
     if survey_round.status != RoundStatus.CLOSED:
         return results_from_figures(survey_round=survey_round, figures=round_figures(survey_round=survey_round))
-    frozen = FrozenResults.objects.filter(round=survey_round).first()
-    if frozen is None:
-        frozen = _freeze_once(survey_round=survey_round)
+    frozen = round_results_frozen(survey_round=survey_round)
     codes = [stored["code"] for stored in frozen.figures["questions"] if stored["kind"] in SCALES]
     outcome = results_from_figures(survey_round=survey_round, figures=frozen.figures, trends=frozen_trends(codes=codes))
     for result in outcome.questions:
@@ -87,6 +85,12 @@ def round_results_read(*, survey_round: SurveyRound, open_answer_pages: dict[str
             survey_round=survey_round, question_id=result.question.pk, page=result.open_answer_page
         )
     return outcome
+
+
+def round_results_frozen(*, survey_round: SurveyRound) -> FrozenResults:
+    """A closed round's stored figures; stored now if it closed before figures were."""
+    frozen = FrozenResults.objects.filter(round=survey_round).first()
+    return frozen if frozen is not None else _freeze_once(survey_round=survey_round)
 
 
 def _freeze_once(*, survey_round: SurveyRound) -> FrozenResults:

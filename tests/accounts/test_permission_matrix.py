@@ -77,6 +77,9 @@ CELLS = [
     Cell("stakeholders.interaction", "view_confidential", "api", "GET", "/api/v1/interacties/{confidential}", 404),
     Cell("stakeholders.interaction", "view_confidential", "admin", "GET",
          "/admin/stakeholders/interaction/{confidential}/change/", 302),
+    # The steering figures count every interaction, confidential ones included.
+    Cell("stakeholders.interaction", "view_confidential", "ui", "GET", "/sturing/"),
+    Cell("stakeholders.interaction", "view_confidential", "api", "GET", "/api/v1/sturing"),
     *admin_cells("stakeholders.interaction"),
     Cell("stakeholders.followupaction", "change", "ui", "POST", "/vervolgacties/{followupaction}/afronden/"),
     *admin_cells("stakeholders.followupaction"),
