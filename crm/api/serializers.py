@@ -104,14 +104,23 @@ class WireChoiceField(StrictChoiceField):
         return code if code == "" else self.codes.value(code)
 
 
-class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+class NoEmptyReference(_FieldBase):
+    """DRF reads "" as null for every reference; the schema promises a reference or null, so "" is refused."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            self.fail("invalid" if "invalid" in self.error_messages else "incorrect_type", data_type="str")
+        return super().run_validation(data)
+
+
+class StrictPrimaryKeyRelatedField(NoEmptyReference, serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if not _is_integer(data):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
 
 
-class StrictSlugRelatedField(serializers.SlugRelatedField):
+class StrictSlugRelatedField(NoEmptyReference, serializers.SlugRelatedField):
     """A reference by name (a user name, a tier code, a label): a string without NUL characters."""
 
     def to_internal_value(self, data):

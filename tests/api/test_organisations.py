@@ -361,3 +361,16 @@ def test_every_api_response_carries_version_and_security_headers(api):
         assert response["Cache-Control"] == "no-store"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_empty_reference_is_refused_not_read_as_none(api):
+    # DRF reads "" as null for a reference; the schema promises a name (or id) of at least one character, or null.
+    organisation = OrganisationFactory(owner=UserFactory(), tier=Tier.objects.first(), parent=OrganisationFactory())
+
+    response = api.patch(
+        f"{URL}/{organisation.id}", {"relatiebeheerder": "", "prioriteit": "", "moederorganisatie": ""}, format="json"
+    )
+
+    assert_problem(response, 400, "relatiebeheerder", "prioriteit", "moederorganisatie")
+    organisation.refresh_from_db()
+    assert organisation.owner is not None and organisation.tier is not None and organisation.parent is not None
