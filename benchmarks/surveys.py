@@ -66,6 +66,12 @@ def seed(responses_count: int):
             else:
                 answers.append(Answer(response=response, question=question, text=f"Open antwoord {rng.random()}"))
     Answer.objects.bulk_create(answers, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Statistics for the fresh rows, as autovacuum keeps them for answers that come in over weeks: without them
+        # the planner takes the grouped scans for tiny tables (3.2 s instead of 0.7 s for the figures at 50,000).
+        cursor.execute("ANALYZE")
     return survey_round
 
 
